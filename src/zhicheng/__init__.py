@@ -1,0 +1,1 @@
+"""Zhicheng (职称): professional title evaluation, engineering series."""

@@ -1,0 +1,25 @@
+"""One module per part of the notice; importing this package registers every condition."""
+
+from zhicheng.policy.conditions import (
+    academic,
+    achievements,
+    assessment,
+    education,
+    green_channels,
+    integrity,
+    scope,
+    seniority,
+    transfer,
+)
+
+__all__ = [
+    "academic",
+    "achievements",
+    "assessment",
+    "education",
+    "green_channels",
+    "integrity",
+    "scope",
+    "seniority",
+    "transfer",
+]

@@ -1,0 +1,98 @@
+"""Last year's failure (7.2, R19) and integrity bans (8.2, R20): they apply to every path."""
+
+from __future__ import annotations
+
+from zhicheng.policy.registry import Ctx, Result, condition, no, ok, refer, unknown
+
+
+@condition("no_integrity_ban", "8.2", "R20")
+def no_integrity_ban(ctx: Ctx) -> Result:
+    """Fraud found: the year's evaluation cancelled; a ban of 1–3 years running on the reference date excludes."""
+    records = ctx.facts.integrity_records
+    ctx.p("integrity.max_ban_years")
+    if records is None:
+        return unknown(["integrity_records"], "诚信档案记录未知（无记录请填“无”）", "integrity record unknown")
+    ref = ctx.reference_date
+    pending: list[str] = []
+    for i, r in enumerate(records):
+        base = f"integrity_records[{i}]"
+        if r.cancelled_year == ctx.year:
+            return no(
+                f"经查实有弄虚作假等行为，已取消{ctx.year}年度评审资格",
+                "this year's evaluation cancelled",
+                base,
+            )
+        if r.found_on is None or r.ban_years is None:
+            pending += [f"{base}.{k}" for k, v in (("found_on", r.found_on), ("ban_years", r.ban_years)) if v is None]
+            continue
+        if r.ban_years == 0:
+            continue
+        try:
+            until = r.found_on.replace(year=r.found_on.year + r.ban_years)
+        except ValueError:  # 29 February
+            until = r.found_on.replace(year=r.found_on.year + r.ban_years, day=28)
+        if r.found_on <= ref < until:
+            return no(
+                f"诚信档案：{r.found_on.isoformat()}起取消{r.ban_years}年申报资格，至{until.isoformat()}",
+                f"banned from {r.found_on} for {r.ban_years} years",
+                base,
+            )
+    if pending:
+        return unknown(pending, "诚信记录的日期或处理期限未知", "integrity record dates unknown")
+    return ok("基准日无取消申报资格的处理在期", "no ban running", "integrity_records")
+
+
+@condition("last_year_rule", "7.2", "R19")
+def last_year_rule(ctx: Ctx) -> Result:
+    """Failed the defence last year: a new defence paper. Failed the committee: not accepted without new results."""
+    last = ctx.facts.last_year
+    if last is None or last.applied is None:
+        return unknown(["last_year.applied"], "上年度是否参评未知", "whether applied last year is unknown")
+    if last.applied is False or last.outcome in ("passed", "withdrawn"):
+        return ok("上年度未参评或未被否决，不受7.2限制", "no failure last year", "last_year")
+    if last.outcome is None:
+        return unknown(["last_year.outcome"], "上年度评审结果未知", "last year's outcome unknown")
+    if last.outcome == "failed_defence":
+        paper = ctx.facts.defence_paper
+        if last.applied_on is None:
+            return unknown(["last_year.applied_on"], "上年度申报日期未知", "last year's application date unknown")
+        if paper is None or paper.produced_on is None:
+            return unknown(
+                ["defence_paper.produced_on"],
+                "上年度答辩未通过，须提交新发表论文或学术报告；答辩材料日期未知",
+                "failed defence last year: the new defence paper's date is unknown",
+            )
+        if paper.produced_on > last.applied_on:
+            return ok(
+                "上年度答辩未通过，本年答辩材料为上年申报后新形成",
+                "new defence paper since last year",
+                "last_year",
+                "defence_paper.produced_on",
+                clause="7.2a",
+            )
+        return no(
+            "上年度答辩未通过，本年须提交上年申报后新发表的论文或学术报告",
+            "defence paper is not new",
+            "last_year",
+            "defence_paper.produced_on",
+            clause="7.2a",
+        )
+    if last.new_achievements is None:
+        return unknown(
+            ["last_year.new_achievements"],
+            "上年度评委会综合评价未通过；本年是否有较明显的新业绩未知",
+            "failed the committee last year: new achievements unknown",
+        )
+    if last.new_achievements:
+        return refer(
+            "上年度评委会综合评价未通过，申报了较明显的新业绩，由评委会决定是否接受",
+            "failed the committee last year, new achievements declared: the committee decides",
+            "last_year",
+            clause="7.2b",
+        )
+    return no(
+        "上年度评委会综合评价未通过，无较明显的专业工作业绩，本年度不予接受再申报",
+        "failed the committee last year without new achievements",
+        "last_year",
+        clause="7.2b",
+    )

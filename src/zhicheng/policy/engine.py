@@ -1,0 +1,122 @@
+"""evaluate(facts, pack) → Decision: for each level, the outcome of R0 with every path's findings."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import zhicheng.policy.conditions  # noqa: F401 — registers the conditions
+from zhicheng.policy.conditions.assessment import warnings
+from zhicheng.policy.facts import Facts
+from zhicheng.policy.findings import LEVELS, Decision, Finding, LevelResult, Outcome, PathResult
+from zhicheng.policy.pack import Pack, PackError
+from zhicheng.policy.paths import EXCLUSIONS, PATHS, PathDef, all_paths
+from zhicheng.policy.registry import CONDITIONS, Ctx
+
+
+def _path_outcome(findings: list[Finding]) -> Outcome:
+    """A path fails on any fail; is blocked while a fact is unknown; is for the committee on a refer (R0)."""
+    statuses = {f.status for f in findings}
+    if "fail" in statuses:
+        return "ineligible"
+    if "unknown" in statuses:
+        return "incomplete"
+    if "refer" in statuses:
+        return "refer"
+    return "eligible"
+
+
+def _earliest(findings: list[Finding]) -> int | None:
+    """The year a path is met if it fails only on time (R2): every other condition passes."""
+    open_ = [f for f in findings if f.status != "pass"]
+    if not open_ or any(f.status != "fail" or f.met_in_year is None for f in open_):
+        return None
+    return max(f.met_in_year for f in open_ if f.met_in_year is not None)
+
+
+def _evaluate_path(ctx: Ctx, path: PathDef, exclusions: list[Finding]) -> PathResult:
+    findings = [CONDITIONS[name].run(ctx) for name in path.conditions]
+    everything = exclusions + findings
+    return PathResult(
+        path=path.id,
+        name=path.name,
+        clause=path.clause,
+        outcome=_path_outcome(everything),
+        findings=findings,
+        exception=path.exception,
+        earliest_year=_earliest(everything),
+    )
+
+
+def _missing_facts(paths: list[PathResult], exclusions: list[Finding]) -> list[str]:
+    """Facts still to give, the one that settles most paths first (R0)."""
+    counts: Counter[str] = Counter()
+    order: dict[str, int] = {}
+    for p in paths:
+        if p.outcome != "incomplete":
+            continue
+        seen: dict[str, None] = {}
+        for f in exclusions + p.findings:
+            if f.status == "unknown":
+                seen.update(dict.fromkeys(f.missing or f.facts))
+        for fact in seen:
+            counts[fact] += 1
+            order.setdefault(fact, len(order))
+    return sorted(counts, key=lambda fact: (-counts[fact], order[fact]))
+
+
+def _level(ctx: Ctx, level: str, exclusions: list[Finding]) -> LevelResult:
+    paths = [_evaluate_path(ctx, p, exclusions) for p in PATHS[level]]
+    outcomes = {p.outcome for p in paths}
+    ranking: tuple[Outcome, ...] = ("eligible", "refer", "incomplete", "ineligible")
+    outcome = next(o for o in ranking if o in outcomes)
+    earliest: int | None
+    if outcome == "eligible":
+        earliest = ctx.year
+    else:
+        years = [p.earliest_year for p in paths if p.earliest_year is not None]
+        earliest = min(years) if years else None
+    return LevelResult(
+        level=level,
+        outcome=outcome,
+        paths=paths,
+        missing_facts=[] if outcome == "eligible" else _missing_facts(paths, exclusions),
+        earliest_year=earliest,
+        eligible_paths=[p.path for p in paths if p.outcome == "eligible"],
+    )
+
+
+def evaluate(facts: Facts, pack: Pack) -> Decision:
+    """The decision for every level, with the findings behind it. Pure: the same facts give the same answer."""
+    ctx = Ctx(facts, pack)
+    exclusions = [CONDITIONS[name].run(ctx) for name in EXCLUSIONS]
+    levels = {level: _level(ctx, level, exclusions) for level in LEVELS}
+    return Decision(
+        year=pack.year,
+        pack=pack.id,
+        pack_version=pack.version,
+        reference_date=pack.reference_date,
+        levels=levels,
+        exclusions=exclusions,
+        warnings=warnings(ctx),
+    )
+
+
+def check_pack(pack: Pack) -> list[str]:
+    """Problems between the rules and a pack: a condition citing a clause with no text, a path naming a
+    condition that does not exist, a parameter a rule asks for that the pack lacks."""
+    problems: list[str] = []
+    for cond in CONDITIONS.values():
+        if cond.clause not in pack.clauses:
+            problems.append(f"{pack.source['clauses.yaml']}: clauses.{cond.clause} is missing (cited by {cond.name})")
+    for path in all_paths():
+        if path.clause not in pack.clauses:
+            problems.append(f"{pack.source['clauses.yaml']}: clauses.{path.clause} is missing (cited by {path.id})")
+        problems += [f"path {path.id}: no condition {name!r}" for name in path.conditions if name not in CONDITIONS]
+    # Run every condition on empty facts: any parameter it asks for must resolve.
+    ctx = Ctx(Facts(), pack)
+    for cond in CONDITIONS.values():
+        try:
+            cond.run(ctx)
+        except PackError as exc:
+            problems.append(str(exc))
+    return problems

@@ -1,0 +1,367 @@
+"""The applicant's facts: everything the notice conditions on.
+
+Every field may be unknown (``None``), and unknown is never read as "no" or zero (R0). A list that is
+``None`` is unknown; an empty list is a known "none". Bad input is refused with the field's path and a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from stdnum import issn as stdnum_issn
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+from zhicheng.policy.pack import (
+    DisciplineKind,
+    EducationLevel,
+    FieldOfStudy,
+    Pack,
+    RetirementCategory,
+    Sector,
+    TechnicalSchoolClass,
+)
+
+Level = Literal["technician", "assistant_engineer", "engineer", "senior_engineer"]
+SoughtLevel = Literal["technician", "assistant_engineer", "engineer"]
+SkillGrade = Literal[
+    "junior_worker", "intermediate_worker", "senior_worker", "skilled_technician", "senior_skilled_technician"
+]
+AssessmentGrade = Literal["excellent", "qualified", "basically_qualified", "unqualified"]
+NonNegative = Annotated[float, Field(ge=0)]
+Count = Annotated[int, Field(ge=0)]
+Year = Annotated[int, Field(ge=1950, le=2100)]
+
+CN_NUMBER = r"^CN\s?\d{2}-\d{4}(/[A-Z0-9]{1,4})?$"
+
+
+class FactsError(ValueError):
+    """Facts that cannot be used; ``problems`` lists (field path, reason)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(f"{path}: {reason}" for path, reason in problems))
+
+
+class _Facts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Identity(_Facts):
+    name: str | None = None
+    id_number: str | None = Field(default=None, description="居民身份证号码 (18 digits, check digit verified)")
+    birth_date: dt.date | None = None
+    sex: Literal["male", "female"] | None = None
+
+    @field_validator("id_number")
+    @classmethod
+    def _valid_id(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        try:
+            return str(ric.validate(v))
+        except StdnumError as exc:
+            reason = {
+                "InvalidChecksum": "校验位错误 (wrong check digit)",
+                "InvalidLength": "应为18位 (must be 18 characters)",
+                "InvalidFormat": "格式错误 (bad format)",
+                "InvalidComponent": "出生日期或地区码无效 (birth date or region code invalid)",
+            }.get(type(exc).__name__, str(exc))
+            raise ValueError(f"居民身份证号码{reason}") from exc
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Identity:
+        if self.id_number is None:
+            return self
+        born = ric.get_birth_date(self.id_number)
+        sex: Literal["male", "female"] = "male" if int(self.id_number[16]) % 2 else "female"
+        if self.birth_date is not None and self.birth_date != born:
+            raise ValueError(f"出生日期 {self.birth_date} 与身份证号码中的 {born} 不一致 (birth date differs from ID)")
+        if self.sex is not None and self.sex != sex:
+            raise ValueError("性别与身份证号码不一致 (sex differs from ID number)")
+        # Derived values fill the unknowns: the ID number settles them.
+        object.__setattr__(self, "birth_date", born)
+        object.__setattr__(self, "sex", sex)
+        return self
+
+
+class Retirement(_Facts):
+    category: RetirementCategory | None = Field(
+        default=None, description="male; female55 (cadre-type post); female50 (worker-type post) — R6"
+    )
+    retired: bool | None = None
+
+
+class GovernmentMove(_Facts):
+    moved_on: dt.date | None = None
+    deputy_section_years: NonNegative | None = Field(default=None, description="任副科级年限")
+    section_years: NonNegative | None = Field(default=None, description="任正科级年限")
+
+
+class Employment(_Facts):
+    kind: Literal["employee", "dispatched", "freelancer"] | None = None
+    sector: Sector | None = None
+    employer_name: str | None = None
+    employer_level: Literal["city", "county"] | None = None
+    county: str | None = None
+    labour_contract: bool | None = None
+    in_post: bool | None = None
+    engineering_work: bool | None = None
+    civil_servant: bool | None = Field(default=None, description="公务员（含参公）")
+    professional_post_appointed: bool | None = Field(default=None, description="事业单位: 专业技术岗位聘用")
+    post_salary_paid: bool | None = Field(default=None, description="事业单位: 兑现专业技术岗位工资")
+    assessments_filed: bool | None = Field(default=None, description="事业单位: 考核结果经人社部门备案 (3.7d)")
+    moved_from_government_organ: bool | None = None
+    government_move: GovernmentMove | None = None
+    first_application: bool | None = Field(default=None, description="首次申报职称评审 (6.2.1)")
+    current_post_since: dt.date | None = Field(default=None, description="到现岗位工作的日期 (series transfer, 4)")
+    front_line_since: dt.date | None = Field(default=None, description="在基层一线直接从事本专业工作的起始日期")
+    on_front_line: bool | None = None
+    remote_area_years: Count | None = None
+
+
+class Specialty(_Facts):
+    category: Annotated[int, Field(ge=1)] | None = None
+    name: str | None = None
+    work_since: dt.date | None = Field(default=None, description="从事本专业技术工作的起始日期")
+    cost_engineering_work: bool | None = Field(default=None, description="从事工程造价工作 (3.2.4b)")
+
+
+class Education(_Facts):
+    level: EducationLevel | None = None
+    technical_school_class: TechnicalSchoolClass | None = None
+    field: FieldOfStudy | None = None
+    discipline_class: str | None = None
+    major: str | None = None
+    related_to_work: bool | None = None
+    full_time: bool | None = None
+    engineering_professional_degree: bool | None = None
+    recognised: bool | None = Field(default=None, description="国家教育行政部门承认 (3.2.3)")
+    graduated_on: dt.date | None = None
+
+
+class Title(_Facts):
+    series: str | None = Field(default=None, description="engineering, or another series (economics …)")
+    level: Level | None = None
+    specialty: str | None = None
+    granted_on: dt.date | None = None
+    appointed_on: dt.date | None = None
+    obtained_by: (
+        Literal["evaluation", "determination", "exam", "vocational_qualification", "recognition", "transfer"] | None
+    ) = None
+
+
+class SkillGradeRecord(_Facts):
+    grade: SkillGrade | None = None
+    granted_on: dt.date | None = None
+
+
+class VocationalQualification(_Facts):
+    name: str | None = None
+    level: SoughtLevel | None = None
+    granted_on: dt.date | None = None
+
+
+class ContinuingEducationYear(_Facts):
+    public: NonNegative | None = None
+    professional: NonNegative | None = None
+
+
+class Discipline(_Facts):
+    kind: DisciplineKind | None = None
+    started_on: dt.date | None = None
+    lifted_on: dt.date | None = Field(default=None, description="处分期满解除之日; default: the national period (R7)")
+
+
+class Achievement(_Facts):
+    clause: str | None = Field(default=None, description="e.g. 3.5.1.1 or 3.5.2.1")
+    role: str | None = Field(default=None, description="the role as the notice names it, e.g. 项目负责人")
+    rank: Annotated[int, Field(ge=1)] | None = Field(default=None, description="主要完成人排名 (3.5.1.13–15)")
+    achieved_on: dt.date | None = None
+
+
+class Paper(_Facts):
+    title: str | None = None
+    author_position: Annotated[int, Field(ge=1)] | None = None
+    author_count: Annotated[int, Field(ge=1)] | None = None
+    journal_cn: str | None = Field(default=None, pattern=CN_NUMBER)
+    journal_issn: str | None = None
+    char_count: Count | None = None
+    published_on: dt.date | None = None
+    specialty_match: bool | None = None
+    retrieval_page: bool | None = None
+
+    @field_validator("journal_issn")
+    @classmethod
+    def _issn(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        try:
+            return str(stdnum_issn.format(stdnum_issn.validate(v)))
+        except StdnumError as exc:
+            raise ValueError("ISSN 号校验位或格式错误 (invalid ISSN)") from exc
+
+    @model_validator(mode="after")
+    def _positions(self) -> Paper:
+        if self.author_position and self.author_count and self.author_position > self.author_count:
+            raise ValueError("作者排名大于作者人数 (author position exceeds author count)")
+        return self
+
+
+class TechnicalReport(_Facts):
+    title: str | None = None
+    role: str | None = None
+    sole_author: bool | None = None
+    char_count: Count | None = None
+    completed_on: dt.date | None = None
+
+
+class Book(_Facts):
+    title: str | None = None
+    main_author: bool | None = None
+    recognised_publisher: bool | None = None
+    own_char_count: Count | None = None
+    isbn: str | None = None
+    cip_page: bool | None = None
+    published_on: dt.date | None = None
+
+
+class DefencePaper(_Facts):
+    char_count: Count | None = None
+    produced_on: dt.date | None = None
+    text: str | None = None
+
+
+class WorkSummary(_Facts):
+    char_count: Count | None = None
+    text: str | None = None
+    covers_required_parts: bool | None = Field(default=None, description="基本情况、学术研究、岗位业绩 (3.9)")
+    anonymous: bool | None = Field(
+        default=None,
+        description="不含姓名、工作单位、县（市、区）; computed from the text when it is given (R18)",
+    )
+
+
+class LastYear(_Facts):
+    applied: bool | None = None
+    level: SoughtLevel | None = None
+    outcome: Literal["passed", "failed_defence", "failed_committee", "withdrawn"] | None = None
+    applied_on: dt.date | None = None
+    new_achievements: bool | None = Field(default=None, description="有较明显的专业工作业绩 (7.2b)")
+
+
+class IntegrityRecord(_Facts):
+    found_on: dt.date | None = None
+    kind: Literal["false_materials", "plagiarism", "improper_means"] | None = None
+    ban_years: Annotated[int, Field(ge=0, le=3)] | None = None
+    cancelled_year: Year | None = None
+
+
+class Sought(_Facts):
+    level: SoughtLevel | None = None
+    path: str | None = None
+
+
+class Facts(_Facts):
+    """One applicant's facts. Field paths in messages are the keys below."""
+
+    identity: Identity = Identity()
+    retirement: Retirement = Retirement()
+    employment: Employment = Employment()
+    specialty: Specialty = Specialty()
+    education: list[Education] | None = None
+    titles: list[Title] | None = None
+    skill_grades: list[SkillGradeRecord] | None = None
+    vocational_qualifications: list[VocationalQualification] | None = None
+    professional_work_started_on: dt.date | None = None
+    probation_completed_on: dt.date | None = Field(default=None, description="见习期满之日")
+    annual_assessments: dict[Year, AssessmentGrade] | None = None
+    continuing_education: dict[Year, ContinuingEducationYear] | None = None
+    discipline: list[Discipline] | None = None
+    achievements: list[Achievement] | None = None
+    papers: list[Paper] | None = None
+    technical_reports: list[TechnicalReport] | None = None
+    books: list[Book] | None = None
+    defence_paper: DefencePaper | None = None
+    defence_grade: Literal["excellent", "good", "pass", "fail"] | None = Field(
+        default=None, description="专业答辩等次 (3.2.4b forestry exception)"
+    )
+    work_summary: WorkSummary | None = None
+    last_year: LastYear | None = None
+    integrity_records: list[IntegrityRecord] | None = None
+    sought: Sought = Sought()
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(root)"
+
+
+def check_against_pack(facts: Facts, pack: Pack) -> list[tuple[str, str]]:
+    """Problems that need the year's catalogue to see: an unknown specialty or achievement clause."""
+    problems: list[tuple[str, str]] = []
+    sp = facts.specialty
+    if sp.category is not None and sp.category not in pack.categories:
+        problems.append(
+            ("specialty.category", f"没有第{sp.category}类专业 (no such category; 1–{len(pack.categories)})")
+        )
+    elif sp.name is not None:
+        if sp.category is not None:
+            cat = pack.categories[sp.category]
+            if sp.name not in pack.category_names[sp.category] and not _open_somewhere(cat):
+                home = [c.name for n, c in pack.categories.items() if sp.name in pack.category_names[n]]
+                where = f"，它属于{'、'.join(home)}" if home else "，不属于通知所列专业范围（2.2）"
+                problems.append(("specialty.name", f"「{sp.name}」不在{cat.name}中{where} (not in this category)"))
+        elif not any(sp.name in names for names in pack.category_names.values()):
+            problems.append(("specialty.name", f"「{sp.name}」不属于通知所列专业范围（2.2）(unknown specialty)"))
+    for i, ach in enumerate(facts.achievements or []):
+        if ach.clause is not None and ach.clause not in pack.achievement_ids:
+            problems.append((f"achievements[{i}].clause", f"「{ach.clause}」不是业绩成果条款（3.5）"))
+    return problems
+
+
+def _open_somewhere(cat: Any) -> bool:
+    return bool(cat.open or any(g.open for g in cat.groups))
+
+
+def load_facts(data: Any, pack: Pack | None = None) -> Facts:
+    """Validate raw data (a mapping) into Facts; with a pack, also check the catalogue. Raises FactsError."""
+    if not isinstance(data, dict):
+        raise FactsError([("(root)", "应为键值对象 (expected a mapping of facts)")])
+    try:
+        facts = Facts.model_validate(data)
+    except ValidationError as exc:
+        raise FactsError([(_loc(e["loc"]), e["msg"].removeprefix("Value error, ")) for e in exc.errors()]) from exc
+    if pack is not None:
+        problems = check_against_pack(facts, pack)
+        if problems:
+            raise FactsError(problems)
+    return facts
+
+
+class _FactsLoader(yaml.SafeLoader):
+    """YAML without implicit dates: a date stays text so that pydantic names a bad one precisely."""
+
+
+_FactsLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_facts_file(path: str | Path, pack: Pack | None = None) -> Facts:
+    """Facts from a YAML or JSON file (JSON is YAML)."""
+    file = Path(path)
+    try:
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_FactsLoader)
+    except OSError as exc:
+        raise FactsError([("(file)", f"无法读取文件 {file}: {exc.strerror}")]) from exc
+    except yaml.YAMLError as exc:
+        raise FactsError([("(file)", f"{file} 不是有效的 YAML/JSON: {exc}")]) from exc
+    return load_facts(data, pack)
