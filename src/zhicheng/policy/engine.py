@@ -13,9 +13,8 @@ from zhicheng.policy.paths import EXCLUSIONS, PATHS, PathDef, all_paths
 from zhicheng.policy.registry import CONDITIONS, Ctx
 
 
-def _path_outcome(findings: list[Finding]) -> Outcome:
+def _path_outcome(statuses: set[str]) -> Outcome:
     """A path fails on any fail; is blocked while a fact is unknown; is for the committee on a refer (R0)."""
-    statuses = {f.status for f in findings}
     if "fail" in statuses:
         return "ineligible"
     if "unknown" in statuses:
@@ -25,25 +24,35 @@ def _path_outcome(findings: list[Finding]) -> Outcome:
     return "eligible"
 
 
-def _earliest(findings: list[Finding]) -> int | None:
-    """The year a path is met if it fails only on time (R2): every other condition passes."""
-    open_ = [f for f in findings if f.status != "pass"]
-    if not open_ or any(f.status != "fail" or f.met_in_year is None for f in open_):
+def _earliest(findings: list[Finding], floor: int | None) -> int | None:
+    """The year a path is met if it fails only on time (R2): every other condition passes. ``floor`` is what
+    the exclusions allow: None when one of them blocks otherwise than by time."""
+    if floor is None:
         return None
-    return max(f.met_in_year for f in open_ if f.met_in_year is not None)
+    year = floor
+    for f in findings:
+        if f.status == "pass":
+            continue
+        if f.status != "fail" or f.met_in_year is None:
+            return None
+        year = max(year, f.met_in_year)
+    return year
 
 
-def _evaluate_path(ctx: Ctx, path: PathDef, exclusions: list[Finding]) -> PathResult:
-    findings = [CONDITIONS[name].run(ctx) for name in path.conditions]
-    everything = exclusions + findings
+def _evaluate_path(results: dict[str, Finding], path: PathDef, excluded: set[str], floor: int | None) -> PathResult:
+    findings = [results[name] for name in path.conditions]
+    statuses = set(excluded)
+    for f in findings:
+        statuses.add(f.status)
+    outcome = _path_outcome(statuses)
     return PathResult(
-        path=path.id,
-        name=path.name,
-        clause=path.clause,
-        outcome=_path_outcome(everything),
-        findings=findings,
-        exception=path.exception,
-        earliest_year=_earliest(everything),
+        path.id,
+        path.name,
+        path.clause,
+        outcome,
+        findings,
+        path.exception,
+        _earliest(findings, floor) if outcome == "ineligible" else None,
     )
 
 
@@ -64,8 +73,10 @@ def _missing_facts(paths: list[PathResult], exclusions: list[Finding]) -> list[s
     return sorted(counts, key=lambda fact: (-counts[fact], order[fact]))
 
 
-def _level(ctx: Ctx, level: str, exclusions: list[Finding]) -> LevelResult:
-    paths = [_evaluate_path(ctx, p, exclusions) for p in PATHS[level]]
+def _level(ctx: Ctx, results: dict[str, Finding], level: str, exclusions: list[Finding]) -> LevelResult:
+    excluded = {f.status for f in exclusions}
+    floor = _earliest(exclusions, 0)
+    paths = [_evaluate_path(results, p, excluded, floor) for p in PATHS[level]]
     outcomes = {p.outcome for p in paths}
     ranking: tuple[Outcome, ...] = ("eligible", "refer", "incomplete", "ineligible")
     outcome = next(o for o in ranking if o in outcomes)
@@ -73,7 +84,7 @@ def _level(ctx: Ctx, level: str, exclusions: list[Finding]) -> LevelResult:
     if outcome == "eligible":
         earliest = ctx.year
     else:
-        years = [p.earliest_year for p in paths if p.earliest_year is not None]
+        years = [p.earliest_year for p in paths if p.earliest_year]
         earliest = min(years) if years else None
     return LevelResult(
         level=level,
@@ -85,11 +96,16 @@ def _level(ctx: Ctx, level: str, exclusions: list[Finding]) -> LevelResult:
     )
 
 
+_ORDER: tuple[str, ...] = tuple(dict.fromkeys([*EXCLUSIONS, *(c for p in all_paths() for c in p.conditions)]))
+
+
 def evaluate(facts: Facts, pack: Pack) -> Decision:
     """The decision for every level, with the findings behind it. Pure: the same facts give the same answer."""
     ctx = Ctx(facts, pack)
-    exclusions = [CONDITIONS[name].run(ctx) for name in EXCLUSIONS]
-    levels = {level: _level(ctx, level, exclusions) for level in LEVELS}
+    # Each condition runs once; the paths share its finding.
+    results = {name: CONDITIONS[name].run(ctx) for name in _ORDER}
+    exclusions = [results[name] for name in EXCLUSIONS]
+    levels = {level: _level(ctx, results, level, exclusions) for level in LEVELS}
     return Decision(
         year=pack.year,
         pack=pack.id,

@@ -15,6 +15,8 @@ from typing import Any, Generic, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from zhicheng.policy.findings import ParamUse
+
 PACKS_DIR = Path(__file__).parent / "packs"
 PACK_FILES = (
     "pack.yaml",
@@ -401,6 +403,30 @@ class Pack:
         self.ae_items = {i.id: i for i in achievements.assistant_engineer.items}
         self.achievement_ids = set(self.engineer_items) | set(self.ae_items)
         self.qualifications = {(q.name, q.level) for q in meta.parameters.vocational_qualification_catalogue.value}
+        self._exceptions = {
+            n: [e for e in education.major_exceptions if any(o.category == n for o in e.opens)] for n in self.categories
+        }
+        self._uses: dict[str, ParamUse] = {}
+        self._data_uses: dict[str, ParamUse] = {}
+
+    def exceptions_for(self, category: int) -> list[MajorException]:
+        """The exceptions of 3.2.4 that open a specialty of this category."""
+        return self._exceptions.get(category, [])
+
+    def param_use(self, key: str) -> ParamUse:
+        """The record of reading a parameter, built once per pack (the engine reads the same ones often)."""
+        use = self._uses.get(key)
+        if use is None:
+            param = self.param(key)
+            use = self._uses[key] = ParamUse(key, param.value, param.clause, param.ruling, self.meta.issued_on)
+        return use
+
+    def data_use(self, key: str, value: Any, clause: str, ruling: str | None) -> ParamUse:
+        """The record of reading a value of the pack's data files (catalogues, schedules), built once."""
+        use = self._data_uses.get(key)
+        if use is None:
+            use = self._data_uses[key] = ParamUse(key, value, clause, ruling, self.meta.issued_on)
+        return use
 
     @property
     def id(self) -> str:

@@ -93,7 +93,7 @@ PATHS: dict[str, tuple[PathDef, ...]] = {
             "engineer",
             "基层一线满15年，学历放宽到中专或中级工班",
             "3.2.1a",
-            ("front_line_education", "front_line_seniority", *_ENGINEER),
+            ("front_line_education", "front_line_fifteen_years", "front_line_seniority", *_ENGINEER),
             exception="front_line_relaxation",
         ),
         PathDef(

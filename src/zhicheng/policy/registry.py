@@ -1,8 +1,8 @@
 """One named condition per sentence of the notice, registered with its clause id.
 
 A condition is a small function ``(ctx) -> Result``. The registry wraps it into a Finding with its clause,
-the parameters it read (with their sources) and the facts it read. Each condition runs at most once per
-decision: paths share the result.
+the parameters it read (with their sources) and the facts it read. The engine runs each condition once per
+decision; the paths share the finding.
 """
 
 from __future__ import annotations
@@ -49,25 +49,25 @@ def refer(zh: str, en: str, *facts: str, clause: str | None = None, exception: s
 class Ctx:
     """What a condition sees: the facts, the pack, the year and its reference date."""
 
-    __slots__ = ("_params", "cache", "facts", "pack", "reference_date", "year")
+    __slots__ = ("_params", "facts", "memo", "pack", "reference_date", "year")
 
     def __init__(self, facts: Facts, pack: Pack) -> None:
         self.facts = facts
         self.pack = pack
         self.year = pack.year
         self.reference_date = pack.reference_date
-        self.cache: dict[str, Finding] = {}
+        self.memo: dict[Any, Result] = {}  # results of helpers several conditions share; never mutated
         self._params: list[ParamUse] = []
 
     def p(self, key: str) -> Any:
         """A parameter's value; the read is recorded on the finding."""
-        param = self.pack.param(key)
-        self._params.append(ParamUse(key, param.value, param.clause, param.ruling, self.pack.meta.issued_on))
-        return param.value
+        use = self.pack._uses.get(key) or self.pack.param_use(key)
+        self._params.append(use)
+        return use.value
 
     def record(self, key: str, value: Any, clause: str, ruling: str | None = None) -> None:
         """Record a value read from the pack's data files (catalogues, schedules)."""
-        self._params.append(ParamUse(key, value, clause, ruling, self.pack.meta.issued_on))
+        self._params.append(self.pack.data_use(key, value, clause, ruling))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,30 +79,24 @@ class Condition:
     doc: str
 
     def run(self, ctx: Ctx) -> Finding:
-        cached = ctx.cache.get(self.name)
-        if cached is not None:
-            return cached
         outer = ctx._params
         ctx._params = []
-        try:
-            res = self.fn(ctx)
-            params = tuple(ctx._params)
-        finally:
-            ctx._params = outer
+        res = self.fn(ctx)
+        params = tuple(ctx._params)
+        ctx._params = outer
         finding = Finding(
-            condition=self.name,
-            clause=res.clause or self.clause,
-            status=res.status,
-            message=res.message,
-            message_en=res.message_en,
-            ruling=self.ruling,
-            facts=res.facts,
-            params=params,
-            missing=res.missing,
-            met_in_year=res.met_in_year,
-            exception=res.exception,
+            self.name,
+            res.clause or self.clause,
+            res.status,
+            res.message,
+            res.message_en,
+            self.ruling,
+            res.facts,
+            params,
+            res.missing,
+            res.met_in_year,
+            res.exception,
         )
-        ctx.cache[self.name] = finding
         return finding
 
 

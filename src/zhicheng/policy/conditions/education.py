@@ -97,6 +97,14 @@ def _exception(ctx: Ctx, exc: MajorException, i: int, rec: Education) -> Result:
 
 def related(ctx: Ctx, i: int, rec: Education, level: str) -> Result:
     """Is this education related (3.2.1, 3.2.4, R11), recognised (3.2.3), or opened by an exception (engineer)?"""
+    key = (i, level)
+    memo = ctx.memo.get(key)
+    if memo is None:
+        memo = ctx.memo[key] = _related(ctx, i, rec, level)
+    return memo
+
+
+def _related(ctx: Ctx, i: int, rec: Education, level: str) -> Result:
     base = f"education[{i}]"
     if rec.recognised is False:
         return no(
@@ -131,7 +139,11 @@ def related(ctx: Ctx, i: int, rec: Education, level: str) -> Result:
     levels = ctx.pack.education.exceptions_levels
     if direct.status != "pass" and level in levels.value:
         ctx.record("education.exceptions_levels", levels.value, levels.clause, levels.ruling)
-        results += [_exception(ctx, exc, i, rec) for exc in ctx.pack.education.major_exceptions]
+        category = ctx.facts.specialty.category
+        if category is None:
+            results.append(unknown(["specialty.category"], "申报专业类别未知", "specialty category unknown"))
+        else:
+            results += [_exception(ctx, exc, i, rec) for exc in ctx.pack.exceptions_for(category)]
     best = _best(results)
     if best.status == "pass" and rec.recognised is None:
         return unknown(
@@ -245,20 +257,18 @@ def front_line_fifteen_years(ctx: Ctx) -> Result:
 
 def _front_line_relaxation(ctx: Ctx) -> Result:
     """中专 or 中级工班 after 15 front-line years, still there, with an achievement of 3.5.1 (3.2.1a, 3.2.1e)."""
+    memo = ctx.memo.get("front_line_relaxation")
+    if memo is not None:
+        return memo
     from zhicheng.policy.conditions.achievements import engineer_items
 
-    edu = education_at(ctx, ("secondary",), "engineer", "中专或中级工班学历")
-    years = front_line_fifteen_years(ctx)
-    achieved = engineer_items(
-        ctx,
-        high_skilled=ctx.facts.skill_grades is not None
-        and any(g.grade in ("skilled_technician", "senior_skilled_technician") for g in ctx.facts.skill_grades),
-    )
-    parts = [edu, years, achieved]
+    grades = ctx.facts.skill_grades or []
+    high_skilled = any(g.grade in ("skilled_technician", "senior_skilled_technician") for g in grades)
+    parts = [front_line_education(ctx), front_line_fifteen_years(ctx), engineer_items(ctx, high_skilled=high_skilled)]
     status = combine(parts, all_needed=True)
     missing = tuple(m for p in parts for m in p.missing)
     detail = "；".join(p.message for p in parts)
-    return Result(
+    memo = ctx.memo["front_line_relaxation"] = Result(
         status,
         f"学历放宽到中专或中级工班（基层一线满15年且业绩突出）：{detail}",
         f"front-line relaxation: {status}",
@@ -267,6 +277,7 @@ def _front_line_relaxation(ctx: Ctx) -> Result:
         clause="3.2.1a",
         exception="front_line_relaxation",
     )
+    return memo
 
 
 @condition("education_engineer", "3.2.1a", "R11")
@@ -280,8 +291,8 @@ def education_engineer(ctx: Ctx) -> Result:
 
 @condition("front_line_education", "3.2.1a", "R12")
 def front_line_education(ctx: Ctx) -> Result:
-    """The relaxed education for engineer: 中专 or 中级工班, after 15 front-line years, with an achievement."""
-    return _front_line_relaxation(ctx)
+    """The relaxed education for engineer on the front line: 中专 or 中级工班, related."""
+    return education_at(ctx, ("secondary",), "engineer", "中专或中级工班学历")
 
 
 @condition("front_line_seniority", "3.2.1a", "R12")
