@@ -23,7 +23,14 @@ from zhicheng.policy.pack import load_pack
 
 LEVELS = ["secondary", "college", "bachelor", "bachelor", "master", "doctorate"]
 SECTORS = ["state_owned_enterprise", "public_institution", "non_public_enterprise", "social_organization"]
-SPECIALTIES = [(1, "土木工程"), (4, "机械制造"), (5, "化学工程"), (14, "水利水电工程施工"), (18, "采矿工程"), (21, "终端与业务")]
+SPECIALTIES = [
+    (1, "土木工程"),
+    (4, "机械制造"),
+    (5, "化学工程"),
+    (14, "水利水电工程施工"),
+    (18, "采矿工程"),
+    (21, "终端与业务"),
+]
 ROLES = ["项目负责人", "技术负责人", "施工员", "资料员", None]
 
 
@@ -54,12 +61,24 @@ def synthetic_profile(rng: random.Random) -> dict[str, Any]:
     sector = rng.choice(SECTORS)
     titles = []
     if rng.random() < 0.6:
-        titles.append({"series": "engineering", "level": "technician", "granted_on": _date(rng, grad_year, grad_year + 2),
-                       "appointed_on": _date(rng, grad_year, grad_year + 2)})
+        titles.append(
+            {
+                "series": "engineering",
+                "level": "technician",
+                "granted_on": _date(rng, grad_year, grad_year + 2),
+                "appointed_on": _date(rng, grad_year, grad_year + 2),
+            }
+        )
     if rng.random() < 0.5:
         year = min(2023, grad_year + rng.randint(1, 8))
-        titles.append({"series": "engineering", "level": "assistant_engineer", "granted_on": _date(rng, year, year),
-                       "appointed_on": _date(rng, year, year)})
+        titles.append(
+            {
+                "series": "engineering",
+                "level": "assistant_engineer",
+                "granted_on": _date(rng, year, year),
+                "appointed_on": _date(rng, year, year),
+            }
+        )
     start = min(2023, grad_year)
     grades = {y: rng.choice(["qualified"] * 8 + ["excellent", "unqualified"]) for y in range(start, 2023)}
     if rng.random() < 0.2 and grades:
@@ -67,35 +86,74 @@ def synthetic_profile(rng: random.Random) -> dict[str, Any]:
     return {
         "identity": {"name": rng.choice(["王伟", "李娜", "张建国", "刘洋"]), "id_number": _id_number(rng, birth, sex)},
         "retirement": {"category": "male" if sex == "male" else rng.choice(["female55", "female50"]), "retired": False},
-        "employment": {"kind": "employee", "sector": sector, "employer_level": rng.choice(["city", "county"]),
-                       "employer_name": "忻州市某工程有限公司", "county": rng.choice(COUNTIES),
-                       "labour_contract": True, "in_post": True, "engineering_work": True, "civil_servant": False,
-                       "professional_post_appointed": True, "post_salary_paid": True, "assessments_filed": True,
-                       "moved_from_government_organ": rng.random() < 0.05, "first_application": rng.random() < 0.5,
-                       "on_front_line": rng.random() < 0.4, "front_line_since": _date(rng, 1990, 2020)},
+        "employment": {
+            "kind": "employee",
+            "sector": sector,
+            "employer_level": rng.choice(["city", "county"]),
+            "employer_name": "忻州市某工程有限公司",
+            "county": rng.choice(COUNTIES),
+            "labour_contract": True,
+            "in_post": True,
+            "engineering_work": True,
+            "civil_servant": False,
+            "professional_post_appointed": True,
+            "post_salary_paid": True,
+            "assessments_filed": True,
+            "moved_from_government_organ": rng.random() < 0.05,
+            "first_application": rng.random() < 0.5,
+            "on_front_line": rng.random() < 0.4,
+            "front_line_since": _date(rng, 1990, 2020),
+        },
         "specialty": {"category": category, "name": specialty, "work_since": _date(rng, grad_year, grad_year + 1)},
-        "education": [{"level": level, "field": rng.choice(["engineering", "engineering", "science", "other"]),
-                       "major": "土木工程", "related_to_work": rng.random() < 0.9, "full_time": rng.random() < 0.7,
-                       "engineering_professional_degree": rng.random() < 0.1, "recognised": True,
-                       "graduated_on": _date(rng, grad_year, grad_year)}],
+        "education": [
+            {
+                "level": level,
+                "field": rng.choice(["engineering", "engineering", "science", "other"]),
+                "major": "土木工程",
+                "related_to_work": rng.random() < 0.9,
+                "full_time": rng.random() < 0.7,
+                "engineering_professional_degree": rng.random() < 0.1,
+                "recognised": True,
+                "graduated_on": _date(rng, grad_year, grad_year),
+            }
+        ],
         "titles": titles,
-        "skill_grades": [{"grade": "skilled_technician", "granted_on": _date(rng, 2010, 2022)}] if rng.random() < 0.15 else [],
+        "skill_grades": [{"grade": "skilled_technician", "granted_on": _date(rng, 2010, 2022)}]
+        if rng.random() < 0.15
+        else [],
         "vocational_qualifications": [],
         "professional_work_started_on": _date(rng, grad_year, min(2023, grad_year + 1)),
         "probation_completed_on": _date(rng, grad_year + 1, grad_year + 2) if grad_year < 2022 else None,
         "annual_assessments": grades,
-        "continuing_education": {y: {"public": rng.choice([20, 30, 40]), "professional": rng.choice([50, 60, 70])}
-                                 for y in range(2020, 2023)},
+        "continuing_education": {
+            y: {"public": rng.choice([20, 30, 40]), "professional": rng.choice([50, 60, 70])} for y in range(2020, 2023)
+        },
         "discipline": [],
-        "achievements": [{"clause": rng.choice(["3.5.1.1", "3.5.1.2", "3.5.1.13", "3.5.2.1"]), "role": rng.choice(ROLES),
-                          "rank": rng.randint(1, 8), "achieved_on": _date(rng, 2015, 2023)}
-                         for _ in range(rng.randint(0, 3))],
-        "papers": [{"author_position": rng.randint(1, 3), "author_count": 3, "journal_issn": "1009-6825",
-                    "char_count": rng.randint(1500, 6000), "published_on": _date(rng, 2015, 2023),
-                    "specialty_match": True, "retrieval_page": rng.random() < 0.9}
-                   for _ in range(rng.randint(0, 2))],
-        "technical_reports": [{"role": rng.choice(ROLES), "sole_author": rng.random() < 0.5,
-                               "char_count": rng.randint(1500, 5000)} for _ in range(rng.randint(0, 3))],
+        "achievements": [
+            {
+                "clause": rng.choice(["3.5.1.1", "3.5.1.2", "3.5.1.13", "3.5.2.1"]),
+                "role": rng.choice(ROLES),
+                "rank": rng.randint(1, 8),
+                "achieved_on": _date(rng, 2015, 2023),
+            }
+            for _ in range(rng.randint(0, 3))
+        ],
+        "papers": [
+            {
+                "author_position": rng.randint(1, 3),
+                "author_count": 3,
+                "journal_issn": "1009-6825",
+                "char_count": rng.randint(1500, 6000),
+                "published_on": _date(rng, 2015, 2023),
+                "specialty_match": True,
+                "retrieval_page": rng.random() < 0.9,
+            }
+            for _ in range(rng.randint(0, 2))
+        ],
+        "technical_reports": [
+            {"role": rng.choice(ROLES), "sole_author": rng.random() < 0.5, "char_count": rng.randint(1500, 5000)}
+            for _ in range(rng.randint(0, 3))
+        ],
         "books": [],
         "work_summary": {"char_count": rng.randint(1800, 5000), "covers_required_parts": True, "anonymous": True},
         "last_year": {"applied": False},
@@ -149,12 +207,16 @@ def main() -> None:
 
     n = len(texts)
     print(f"profiles: {n:,} synthetic (seed {args.seed}); pack {pack.id} {pack.version}; one process, one core")
-    print(f"(a) one decision with full findings: median {eval_us:.0f} µs; parse+validate one profile: median "
-          f"{parse_us:.0f} µs; ratio evaluate/parse = {eval_us / parse_us:.2f} (goal ≤ 3)")
-    print(f"(b) screening: parse only {parse_s:.1f} s ({n / parse_s:,.0f}/s); parse+evaluate {total_s:.1f} s "
-          f"({n / total_s:,.0f}/s); evaluation alone {(total_s - parse_s):.1f} s = "
-          f"{(total_s - parse_s) / parse_s:.2f} × parse (goal ≤ 3); 100,000 would take "
-          f"{total_s / n * 100_000:.0f} s (goal < 60 s)")
+    print(
+        f"(a) one decision with full findings: median {eval_us:.0f} µs; parse+validate one profile: median "
+        f"{parse_us:.0f} µs; ratio evaluate/parse = {eval_us / parse_us:.2f} (goal ≤ 3)"
+    )
+    print(
+        f"(b) screening: parse only {parse_s:.1f} s ({n / parse_s:,.0f}/s); parse+evaluate {total_s:.1f} s "
+        f"({n / total_s:,.0f}/s); evaluation alone {(total_s - parse_s):.1f} s = "
+        f"{(total_s - parse_s) / parse_s:.2f} × parse (goal ≤ 3); 100,000 would take "
+        f"{total_s / n * 100_000:.0f} s (goal < 60 s)"
+    )
     print(f"engineer outcomes: {dict(sorted(outcomes.items()))}")
 
 

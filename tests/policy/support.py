@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from zhicheng.policy.facts import _FactsLoader
+from zhicheng.policy.facts import FactsYamlLoader
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -16,7 +16,7 @@ CASES = Path(__file__).parent / "cases"
 
 
 def read_yaml(path: Path) -> Any:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_FactsLoader)  # noqa: S506 - a SafeLoader
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=FactsYamlLoader)  # a SafeLoader
 
 
 def example(name: str) -> dict[str, Any]:

@@ -57,7 +57,7 @@ def test_a_year_entered_by_the_administrator(tmp_path: Path) -> None:
 def test_a_table_date_outside_its_year_is_refused(tmp_path: Path) -> None:
     table = tmp_path / "extra.yaml"
     table.write_text("years:\n  2099:\n    holidays: [2098-12-31]\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="years.2099"):
+    with pytest.raises(ValueError, match=r"years\.2099"):
         load_extra_years(table)
 
 

@@ -59,7 +59,9 @@ def test_impossible_date_and_negative_count(tmp_path: Path, capsys: pytest.Captu
 
 def test_unknown_specialty_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(Path(EX1).read_text(encoding="utf-8").replace("name: 土木工程, work", "name: 航天工程, work"), "utf-8")
+    bad.write_text(
+        Path(EX1).read_text(encoding="utf-8").replace("name: 土木工程, work", "name: 航天工程, work"), "utf-8"
+    )
     assert main(["check", str(bad)]) == 2
     assert "specialty.name" in capsys.readouterr().err
 

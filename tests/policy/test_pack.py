@@ -48,7 +48,9 @@ def test_catalogue_has_23_categories_with_the_subgroups() -> None:
 
 
 def test_unknown_key_names_file_and_key(pack_copy: Path) -> None:
-    _edit(pack_copy / "pack.yaml", lambda d: d["parameters"]["seniority"].update(typo_years={"value": 1, "clause": "4"}))
+    _edit(
+        pack_copy / "pack.yaml", lambda d: d["parameters"]["seniority"].update(typo_years={"value": 1, "clause": "4"})
+    )
     with pytest.raises(PackError) as info:
         load_pack(pack_copy)
     assert "pack.yaml: parameters.seniority.typo_years" in str(info.value)
@@ -126,3 +128,13 @@ def test_2024_pack_moves_every_cutoff_by_a_year() -> None:
 def test_no_pack_for_a_year() -> None:
     with pytest.raises(PackError, match="no policy pack for 2031"):
         pack_for_year(2031)
+
+
+def test_docs_clause_map_is_current() -> None:
+    """docs/policy.md's clause map is generated from the code and the cases; regenerate it when they change:
+    `.venv/bin/python -m zhicheng.policy.clausemap`."""
+    from tests.policy.support import CASES, ROOT
+    from zhicheng.policy.clausemap import update
+
+    doc = ROOT / "docs" / "policy.md"
+    assert doc.read_text(encoding="utf-8") == update(doc, load_pack(), CASES)

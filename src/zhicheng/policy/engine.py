@@ -7,13 +7,13 @@ from collections import Counter
 import zhicheng.policy.conditions  # noqa: F401 — registers the conditions
 from zhicheng.policy.conditions.assessment import warnings
 from zhicheng.policy.facts import Facts
-from zhicheng.policy.findings import LEVELS, Decision, Finding, LevelResult, Outcome, PathResult
+from zhicheng.policy.findings import LEVELS, Decision, Finding, LevelResult, Outcome, PathResult, Status
 from zhicheng.policy.pack import Pack, PackError
-from zhicheng.policy.paths import EXCLUSIONS, PATHS, PathDef, all_paths
+from zhicheng.policy.paths import EXCLUSIONS, LEVEL_EXCLUSIONS, PATHS, PathDef, all_paths
 from zhicheng.policy.registry import CONDITIONS, Ctx
 
 
-def _path_outcome(statuses: set[str]) -> Outcome:
+def _path_outcome(statuses: set[Status]) -> Outcome:
     """A path fails on any fail; is blocked while a fact is unknown; is for the committee on a refer (R0)."""
     if "fail" in statuses:
         return "ineligible"
@@ -39,7 +39,7 @@ def _earliest(findings: list[Finding], floor: int | None) -> int | None:
     return year
 
 
-def _evaluate_path(results: dict[str, Finding], path: PathDef, excluded: set[str], floor: int | None) -> PathResult:
+def _evaluate_path(results: dict[str, Finding], path: PathDef, excluded: set[Status], floor: int | None) -> PathResult:
     findings = [results[name] for name in path.conditions]
     statuses = set(excluded)
     for f in findings:
@@ -105,7 +105,9 @@ def evaluate(facts: Facts, pack: Pack) -> Decision:
     # Each condition runs once; the paths share its finding.
     results = {name: CONDITIONS[name].run(ctx) for name in _ORDER}
     exclusions = [results[name] for name in EXCLUSIONS]
-    levels = {level: _level(ctx, results, level, exclusions) for level in LEVELS}
+    levels = {
+        level: _level(ctx, results, level, [results[name] for name in LEVEL_EXCLUSIONS[level]]) for level in LEVELS
+    }
     return Decision(
         year=pack.year,
         pack=pack.id,

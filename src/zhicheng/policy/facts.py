@@ -345,11 +345,11 @@ def load_facts(data: Any, pack: Pack | None = None) -> Facts:
     return facts
 
 
-class _FactsLoader(yaml.SafeLoader):
+class FactsYamlLoader(yaml.SafeLoader):
     """YAML without implicit dates: a date stays text so that pydantic names a bad one precisely."""
 
 
-_FactsLoader.yaml_implicit_resolvers = {
+FactsYamlLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -359,7 +359,7 @@ def read_facts_file(path: str | Path, pack: Pack | None = None) -> Facts:
     """Facts from a YAML or JSON file (JSON is YAML)."""
     file = Path(path)
     try:
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_FactsLoader)
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=FactsYamlLoader)
     except OSError as exc:
         raise FactsError([("(file)", f"无法读取文件 {file}: {exc.strerror}")]) from exc
     except yaml.YAMLError as exc:

@@ -17,6 +17,13 @@ EXCLUSIONS: tuple[str, ...] = (
     "last_year_rule",
 )
 
+# 7.2 speaks of evaluation (评审); the technician title is determined (确定), so it is not bound by it.
+LEVEL_EXCLUSIONS: dict[str, tuple[str, ...]] = {
+    "technician": tuple(name for name in EXCLUSIONS if name != "last_year_rule"),
+    "assistant_engineer": EXCLUSIONS,
+    "engineer": EXCLUSIONS,
+}
+
 _ENGINEER = (
     "specialty_in_catalogue",
     "achievements_engineer",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-# CJK ideographs (basic, extension A, compatibility, extensions B–F): each is one 字.
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+# CJK ideographs (〇, basic, extension A, compatibility, extensions B–F): each is one 字.
+_CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 # A run of Latin letters or digits (half- or full-width) is one 字, as a word processor counts a word.
 _WORD = "A-Za-z0-9\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 _TOKEN = re.compile(f"[{_CJK}]|[{_WORD}]+")

@@ -143,6 +143,7 @@ def academic_ae(ctx: Ctx) -> Result:
                 [
                     (f"papers[{i}].author_count", alone, "须独立撰写"),
                     (f"papers[{i}].char_count", _ge(p.char_count, min_chars), f"字数须在{min_chars}字以上"),
+                    (f"papers[{i}].specialty_match", p.specialty_match, "须结合本专业工作撰写"),
                 ],
                 "独立撰写论文符合要求",
                 "paper written alone",

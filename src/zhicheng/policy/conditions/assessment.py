@@ -62,8 +62,11 @@ def assessments_filed(ctx: Ctx) -> Result:
 
 
 def _ce_years(ctx: Ctx) -> list[int]:
+    """The years checked (R17): the last ones before the evaluation year, from the start of professional work."""
     n = ctx.p("continuing_education.years_checked")
-    return list(range(ctx.year - n, ctx.year))
+    started = ctx.facts.professional_work_started_on
+    first = ctx.year - n if started is None else max(ctx.year - n, started.year)
+    return list(range(first, ctx.year))
 
 
 def _ce_shortfalls(ctx: Ctx) -> tuple[list[str], list[int]]:

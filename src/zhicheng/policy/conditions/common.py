@@ -23,11 +23,14 @@ def count_service(ctx: Ctx, start: dt.date | None, needed: int, fact: str, what:
     if start is None:
         return unknown([fact], f"{what}的日期未知", f"date of {what_en} unknown")
     if start > ctx.reference_date:
+        # Met in the first year Y' with Y' − E ≥ N whose reference day is on or after the event.
+        ref = ctx.reference_date
+        on_or_after = start.year if start <= dt.date(start.year, ref.month, ref.day) else start.year + 1
         return no(
-            f"{what}于{start.isoformat()}，晚于基准日{ctx.reference_date.isoformat()}",
+            f"{what}于{start.isoformat()}，晚于基准日{ref.isoformat()}",
             f"{what_en} on {start} is after the reference date",
             fact,
-            met_in_year=y + max(needed, 1),
+            met_in_year=max(start.year + needed, on_or_after, y + 1),
         )
     grades = ctx.facts.annual_assessments
     years = range(start.year, y)
@@ -98,6 +101,9 @@ def tenure_start(ctx: Ctx, i: int, title: Title) -> tuple[dt.date | None, str, R
                     "public institution: years count from the post appointment, which is unknown",
                 ),
             )
+        # Years cannot start before the title is held: an earlier appointment on record counts from the grant.
+        if title.granted_on is not None and title.granted_on > title.appointed_on:
+            return title.granted_on, f"{base}.granted_on", None
         return title.appointed_on, f"{base}.appointed_on", None
     if sector is None:
         # Unknown sector: only the later of the two dates is safe, whichever rule applies.
@@ -125,6 +131,18 @@ def engineering_titles(ctx: Ctx, level: str) -> Iterator[tuple[int, Title]]:
     for i, t in enumerate(ctx.facts.titles or []):
         if t.level == level and t.series == "engineering":
             yield i, t
+
+
+def undecided_titles(ctx: Ctx, level: str, *, engineering: bool = True) -> list[str]:
+    """Facts that would settle whether a title is one of ``level`` in (or, with engineering=False, outside)
+    the engineering series: a title whose series or level is unknown may be one (R0)."""
+    missing: list[str] = []
+    for i, t in enumerate(ctx.facts.titles or []):
+        series_may = t.series is None or ((t.series == "engineering") == engineering)
+        level_may = t.level is None or t.level == level
+        if series_may and level_may and (t.series is None or t.level is None):
+            missing += [f"titles[{i}].{k}" for k, v in (("series", t.series), ("level", t.level)) if v is None]
+    return missing
 
 
 def current_title_start(ctx: Ctx) -> tuple[dt.date | None, str, bool]:

@@ -84,12 +84,18 @@ def _exception(ctx: Ctx, exc: MajorException, i: int, rec: Education) -> Result:
     detail = "；".join(p.message for p in parts if p.status != "pass") or "条件具备"
     facts = tuple(f for p in parts for f in p.facts)
     missing = tuple(m for p in parts for m in p.missing)
+    # Failing only on time (e.g. 9 of the 10 forestry years): say from which year it is met (R2).
+    blocking = [p for p in parts if p.status != "pass"]
+    met = None
+    if status == "fail" and all(p.status == "fail" and p.met_in_year for p in blocking):
+        met = max(p.met_in_year or 0 for p in blocking)
     return Result(
         status,
         f"{exc.name}（不受所学专业限制）：{detail}",
         f"major exception {exc.id}: {status}",
         facts,
         missing,
+        met_in_year=met,
         clause=exc.clause,
         exception=exc.id,
     )
@@ -145,7 +151,7 @@ def _related(ctx: Ctx, i: int, rec: Education, level: str) -> Result:
         else:
             results += [_exception(ctx, exc, i, rec) for exc in ctx.pack.exceptions_for(category)]
     best = _best(results)
-    if best.status == "pass" and rec.recognised is None:
+    if best.status in ("pass", "refer") and rec.recognised is None:
         return unknown(
             [f"{base}.recognised"],
             "学历是否为国家承认的学历未知",
@@ -156,8 +162,14 @@ def _related(ctx: Ctx, i: int, rec: Education, level: str) -> Result:
 
 
 def _best(results: list[Result]) -> Result:
+    """The best of several ways to meet one condition; a failure that is only a matter of time is preferred,
+    so that its year is known (R2)."""
     status = combine(results)
     chosen = next(r for r in results if r.status == status)
+    if status == "fail":
+        timed = [r for r in results if r.met_in_year is not None]
+        if timed:
+            chosen = min(timed, key=lambda r: r.met_in_year or 0)
     if status == "unknown":
         missing = tuple(dict.fromkeys(m for r in results if r.status == "unknown" for m in r.missing))
         chosen = Result("unknown", chosen.message, chosen.message_en, chosen.facts, missing, clause=chosen.clause)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zhicheng.policy.conditions.common import count_service, engineering_titles, records_at
+from zhicheng.policy.conditions.common import count_service, engineering_titles, records_at, undecided_titles
 from zhicheng.policy.conditions.education import related
 from zhicheng.policy.registry import Ctx, Result, combine, condition, no, ok, refer, unknown
 
@@ -132,12 +132,17 @@ def gc2_no_assistant_engineer(ctx: Ctx) -> Result:
         return unknown(["titles"], "职称信息未知", "titles unknown")
     if any(True for _ in engineering_titles(ctx, "assistant_engineer")):
         return no("已取得助理工程师，不适用绿色通道2", "already assistant engineer", "titles")
+    undecided = undecided_titles(ctx, "assistant_engineer")
+    if undecided:
+        return unknown(
+            undecided, "职称的系列或层级未知，无法确定是否已取得助理工程师", "a title's series or level unknown"
+        )
     return ok("未考核初聘助理工程师", "not appointed assistant engineer", "titles")
 
 
 @condition("gc2_years", "6.2.2", "R2")
 def gc2_years(ctx: Ctx) -> Result:
-    """Years of professional work: bachelor 5, college 8."""
+    """Years of work in the specialty (相应专业工作年限): bachelor 5, college 8."""
     r, level = _full_time(ctx)
     key = (
         "seniority.green_channel_2_bachelor_years" if level != "college" else "seniority.green_channel_2_college_years"
@@ -151,11 +156,11 @@ def gc2_years(ctx: Ctx) -> Result:
         )
     return count_service(
         ctx,
-        ctx.facts.professional_work_started_on,
+        ctx.facts.specialty.work_since,
         needed,
-        "professional_work_started_on",
-        "开始从事专业技术工作",
-        "start of professional work",
+        "specialty.work_since",
+        "开始从事本专业技术工作",
+        "start of work in the specialty",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from zhicheng.policy.conditions.scope import first_year_after
 from zhicheng.policy.registry import Ctx, Result, condition, no, ok, refer, unknown
 
 
@@ -36,6 +37,7 @@ def no_integrity_ban(ctx: Ctx) -> Result:
                 f"诚信档案：{r.found_on.isoformat()}起取消{r.ban_years}年申报资格，至{until.isoformat()}",
                 f"banned from {r.found_on} for {r.ban_years} years",
                 base,
+                met_in_year=first_year_after(until, ref),
             )
     if pending:
         return unknown(pending, "诚信记录的日期或处理期限未知", "integrity record dates unknown")

@@ -12,28 +12,31 @@ from zhicheng.policy.retirement import retirement_date
 def scope_employment(ctx: Ctx) -> Result:
     """A valid labour contract, in post, doing engineering work."""
     emp = ctx.facts.employment
-    if emp.kind == "freelancer":
+    freelancer = emp.kind == "freelancer"
+    checks = {
+        "employment.engineering_work": (emp.engineering_work, "从事工程系列相应专业技术工作"),
+    }
+    if not freelancer:
+        checks = {
+            "employment.labour_contract": (emp.labour_contract, "已签订有效劳动合同"),
+            "employment.in_post": (emp.in_post, "在职在岗"),
+            **checks,
+        }
+    failed = [zh for value, zh in checks.values() if value is False]
+    if failed:
+        return no(f"不符合人员范围：未{'、未'.join(failed)}", "outside the scope of 2.1", *checks)
+    missing = [fact for fact, (value, _) in checks.items() if value is None]
+    if missing:
+        return unknown(missing, "劳动合同、在岗或从事工程技术工作情况未知", "contract, post or work unknown")
+    if freelancer:
+        # 2.1 asks for a labour contract, while 6.1.3(5) gives freelancers a channel: the notice contradicts itself.
         return refer(
             "自由职业者无劳动合同：2.1要求签订有效劳动合同，6.1.3(5)又为自由职业者设申报渠道，由评委会认定",
             "freelancer: 2.1 asks for a labour contract while 6.1.3(5) gives freelancers a channel; the committee decides",
             "employment.kind",
+            "employment.engineering_work",
             clause="6.1.3.5",
         )
-    checks = {
-        "employment.labour_contract": (emp.labour_contract, "已签订有效劳动合同", "a valid labour contract"),
-        "employment.in_post": (emp.in_post, "在职在岗", "in post"),
-        "employment.engineering_work": (
-            emp.engineering_work,
-            "从事工程系列相应专业技术工作",
-            "engineering work",
-        ),
-    }
-    failed = [zh for value, zh, _ in checks.values() if value is False]
-    if failed:
-        return no(f"不符合人员范围：未{'、未'.join(failed)}", "outside the scope of 2.1", *checks)
-    missing = [fact for fact, (value, _, _) in checks.items() if value is None]
-    if missing:
-        return unknown(missing, "劳动合同、在岗或从事工程技术工作情况未知", "contract, post or work unknown")
     return ok("已签订劳动合同，在职在岗从事工程技术工作", "contract, in post, engineering work", *checks)
 
 
@@ -131,6 +134,12 @@ def not_retired(ctx: Ctx) -> Result:
     return ok(f"法定退休日期{retire_on.isoformat()}，晚于{ref.isoformat()}", f"retires on {retire_on}", *used)
 
 
+def first_year_after(lifted: dt.date, ref: dt.date) -> int:
+    """The first evaluation year whose reference day (same month and day) falls on or after ``lifted``."""
+    same_day = dt.date(lifted.year, ref.month, ref.day)
+    return lifted.year if lifted <= same_day else lifted.year + 1
+
+
 def _add_months(day: dt.date, months: int) -> dt.date:
     import calendar
 
@@ -186,6 +195,7 @@ def no_running_discipline(ctx: Ctx) -> Result:
                 f"{d.kind} running on {ref}",
                 base,
                 "employment.sector",
+                met_in_year=None if lifted is None else first_year_after(lifted, ref),
             )
     if pending:
         return unknown(pending, "处分的种类、日期或单位性质未知", "discipline kind, date or sector unknown")

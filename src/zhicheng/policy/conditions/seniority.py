@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zhicheng.policy.conditions.common import count_service, engineering_titles, records_at, tenure_start
+from zhicheng.policy.conditions.common import (
+    count_service,
+    engineering_titles,
+    records_at,
+    tenure_start,
+    undecided_titles,
+)
 from zhicheng.policy.registry import Ctx, Result, combine, condition, no, ok, refer, unknown
 
 SKILLED_TECHNICIAN = ("skilled_technician", "senior_skilled_technician")
@@ -55,20 +61,33 @@ def _with_degree(
 
 @condition("seniority_master", "3.3.1b", "R2")
 def seniority_master(ctx: Ctx) -> Result:
-    """Master + 2 years of work in the specialty (by the end of Y−2)."""
+    """Master + 2 years of work in the specialty after graduating (by the end of Y−2)."""
     base = ctx.p("seniority.engineer_master_years")
-    results = [
-        _with_degree(
-            ctx,
-            ("master",),
-            rec.graduated_on,
-            base,
-            f"education[{i}].graduated_on",
-            "研究生毕业或取得硕士学位",
-            "master's graduation",
+    work = ctx.facts.specialty.work_since
+    results: list[Result] = []
+    for i, rec in records_at(ctx, ("master",)):
+        if rec.graduated_on is None or work is None:
+            missing = [f"education[{i}].graduated_on"] if rec.graduated_on is None else ["specialty.work_since"]
+            results.append(
+                unknown(missing, "研究生毕业日期或从事本专业工作的起始日期未知", "graduation or work start unknown")
+            )
+            continue
+        start, fact = (
+            (work, "specialty.work_since")
+            if work > rec.graduated_on
+            else (rec.graduated_on, f"education[{i}].graduated_on")
         )
-        for i, rec in records_at(ctx, ("master",))
-    ]
+        results.append(
+            _with_degree(
+                ctx,
+                ("master",),
+                start,
+                base,
+                fact,
+                "研究生毕业后从事本专业工作",
+                "work in the specialty after the master's",
+            )
+        )
     return _best(results) if results else no("无研究生（硕士）学历", "no master's", "education")
 
 
@@ -92,6 +111,9 @@ def _ae_years(ctx: Ctx, level_of_degree: str, key: str) -> Result:
                 "appointment as assistant engineer",
             )
         )
+    undecided = undecided_titles(ctx, "assistant_engineer")
+    if undecided and (not results or _best(results).status == "fail"):
+        return unknown(undecided, "职称的系列或层级未知", "series or level of a title unknown")
     if not results:
         return no("未取得工程系列助理工程师职称", "holds no assistant engineer title", "titles")
     return _best(results)
@@ -120,9 +142,9 @@ def _skill_years(ctx: Ctx, grades: tuple[str, ...], key: str, what: str, what_en
         if g.grade in grades
     ]
     pending = [f"skill_grades[{i}].grade" for i, g in enumerate(records) if g.grade is None]
+    if pending and (not results or _best(results).status == "fail"):
+        return unknown(pending, "职业技能等级未知", "skill grade unknown")
     if not results:
-        if pending:
-            return unknown(pending, "职业技能等级未知", "skill grade unknown")
         return no(f"未取得{what.removeprefix('取得')}", f"no {what_en}", "skill_grades")
     return _best(results)
 
@@ -205,6 +227,9 @@ def _technician_years(ctx: Ctx, key: str) -> Result:
     for i, t in engineering_titles(ctx, "technician"):
         start, fact, problem = tenure_start(ctx, i, t)
         results.append(problem or count_service(ctx, start, needed, fact, "聘任技术员", "appointment as technician"))
+    undecided = undecided_titles(ctx, "technician")
+    if undecided and (not results or _best(results).status == "fail"):
+        return unknown(undecided, "职称的系列或层级未知", "series or level of a title unknown")
     if not results:
         return no("未取得（聘任）工程系列技术员职称", "not appointed technician", "titles")
     return _best(results)

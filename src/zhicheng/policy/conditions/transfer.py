@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zhicheng.policy.conditions.common import count_service
+from zhicheng.policy.conditions.common import count_service, undecided_titles
 from zhicheng.policy.registry import Ctx, Result, condition, no, ok, unknown
 
 GOOD = ("excellent", "qualified")
@@ -19,7 +19,7 @@ def _same_level(ctx: Ctx, level: str) -> Result:
                 "holds the same level in another series",
                 f"titles[{i}]",
             )
-    pending = [f"titles[{i}].series" for i, t in enumerate(titles) if t.level == level and t.series is None]
+    pending = undecided_titles(ctx, level, engineering=False)
     if pending:
         return unknown(pending, "职称所属系列未知", "series unknown")
     return no(
