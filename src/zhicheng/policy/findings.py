@@ -22,7 +22,11 @@ class ParamUse:
     effective: dt.date
 
     def to_dict(self) -> dict[str, Any]:
-        value = self.value.isoformat() if isinstance(self.value, dt.date) else self.value
+        value = self.value
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif hasattr(value, "model_dump"):  # a pack record (a schedule, a catalogue entry)
+            value = value.model_dump(mode="json")
         return {
             "key": self.key,
             "value": value,

@@ -56,7 +56,7 @@ class Ctx:
         self.pack = pack
         self.year = pack.year
         self.reference_date = pack.reference_date
-        self.memo: dict[Any, Result] = {}  # results of helpers several conditions share; never mutated
+        self.memo: dict[Any, Any] = {}  # what several conditions share (helper results, indexes); never mutated
         self._params: list[ParamUse] = []
 
     def p(self, key: str) -> Any:

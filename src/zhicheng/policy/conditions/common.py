@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from zhicheng.policy.facts import Education, Title
@@ -11,6 +12,18 @@ from zhicheng.policy.registry import Ctx, Result, no, ok, refer, unknown
 POSTGRADUATE = ("master", "doctorate")
 COLLEGE_OR_ABOVE = ("college", "bachelor", "master", "doctorate")
 SECONDARY_OR_ABOVE = ("secondary", "college", "bachelor", "master", "doctorate")
+
+
+def _assessment_index(ctx: Ctx) -> tuple[list[int], list[int]]:
+    """(years with an assessment on record, years assessed unqualified), sorted, built once per decision."""
+    index = ctx.memo.get("assessment_index")
+    if index is None:
+        grades = ctx.facts.annual_assessments or {}
+        index = ctx.memo["assessment_index"] = (
+            sorted(grades),
+            sorted(yr for yr, g in grades.items() if g == "unqualified"),
+        )
+    return index
 
 
 def count_service(ctx: Ctx, start: dt.date | None, needed: int, fact: str, what: str, what_en: str) -> Result:
@@ -32,12 +45,12 @@ def count_service(ctx: Ctx, start: dt.date | None, needed: int, fact: str, what:
             fact,
             met_in_year=max(start.year + needed, on_or_after, y + 1),
         )
-    grades = ctx.facts.annual_assessments
-    years = range(start.year, y)
-    unqualified = [] if grades is None else [yr for yr in years if grades.get(yr) == "unqualified"]
-    not_on_record = list(years) if grades is None else [yr for yr in years if yr not in grades]
-    best = len(years) - len(unqualified)
-    worst = best - len(not_on_record)
+    recorded, failed = _assessment_index(ctx)
+    first = start.year
+    unqualified = failed[bisect_left(failed, first) : bisect_left(failed, y)]
+    on_record = bisect_left(recorded, y) - bisect_left(recorded, first)
+    best = max(0, y - first) - len(unqualified)
+    worst = best - (max(0, y - first) - on_record)
     facts = (fact, "annual_assessments")
     deducted = f"（{'、'.join(map(str, unqualified))}年度考核不合格，不计算）" if unqualified else ""
     if best < needed:
@@ -54,6 +67,8 @@ def count_service(ctx: Ctx, start: dt.date | None, needed: int, fact: str, what:
             f"{what_en} in {start.year}: {worst} qualifying years by {y}, {needed} needed",
             *facts,
         )
+    grades = ctx.facts.annual_assessments or {}
+    not_on_record = [yr for yr in range(first, y) if yr not in grades]
     return unknown(
         [f"annual_assessments.{yr}" for yr in not_on_record],
         f"{what}于{start.year}年；{'、'.join(map(str, not_on_record))}年度考核结果未录入，无法确定是否满{needed}年",

@@ -120,7 +120,7 @@ def not_retired(ctx: Ctx) -> Result:
     if birth is None or category is None:
         return unknown(missing, "出生日期或退休类别（男／女55／女50）未知", "birth date or retirement category unknown")
     schedule = ctx.pack.retirement[category]
-    ctx.record(f"retirement.{category}", schedule.model_dump(), ctx.pack.exclusions.retirement.clause, "R6")
+    ctx.record(f"retirement.{category}", schedule, ctx.pack.exclusions.retirement.clause, "R6")
     retire_on = retirement_date(birth, schedule)
     used = ("identity.birth_date", "retirement.category", "retirement.retired")
     if retire_on <= ref:
