@@ -42,7 +42,7 @@ def _since_grade(ctx: Ctx, i: int, grades: tuple[str, ...], what: str) -> Result
 def engineer_items(ctx: Ctx, *, high_skilled: bool) -> Result:
     """At least one of 3.5.1 (1)–(15); (16) counts for high-skilled talent only (R14)."""
     key = ("engineer_items", high_skilled)
-    memo = ctx.memo.get(key)
+    memo: Result | None = ctx.memo.get(key)
     if memo is None:
         memo = ctx.memo[key] = _engineer_items(ctx, high_skilled=high_skilled)
     return memo

@@ -104,7 +104,7 @@ def _exception(ctx: Ctx, exc: MajorException, i: int, rec: Education) -> Result:
 def related(ctx: Ctx, i: int, rec: Education, level: str) -> Result:
     """Is this education related (3.2.1, 3.2.4, R11), recognised (3.2.3), or opened by an exception (engineer)?"""
     key = (i, level)
-    memo = ctx.memo.get(key)
+    memo: Result | None = ctx.memo.get(key)
     if memo is None:
         memo = ctx.memo[key] = _related(ctx, i, rec, level)
     return memo
@@ -269,7 +269,7 @@ def front_line_fifteen_years(ctx: Ctx) -> Result:
 
 def _front_line_relaxation(ctx: Ctx) -> Result:
     """中专 or 中级工班 after 15 front-line years, still there, with an achievement of 3.5.1 (3.2.1a, 3.2.1e)."""
-    memo = ctx.memo.get("front_line_relaxation")
+    memo: Result | None = ctx.memo.get("front_line_relaxation")
     if memo is not None:
         return memo
     from zhicheng.policy.conditions.achievements import engineer_items
