@@ -1,21 +1,37 @@
 # Two commands for a fresh machine: `make run` and `make test` (see README).
-PYTHON ?= python3
+PYTHON ?= $(shell scripts/find-python)
 VENV ?= .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
+VENDOR := src/zhicheng/static/vendor/htmx.min.js
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint pytest bench clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(VENDOR)
 
 $(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12+ is needed (Django 6.1)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# For now the main job is the eligibility engine: check every example profile and print the decisions.
+# Front-end assets come from the npm registry and are served by the application itself (no CDN).
+$(VENDOR): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(dir $(VENDOR))
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)
+
+# Set up, migrate, load the demo data and serve the platform on http://127.0.0.1:$(PORT) (SQLite by default).
 run: setup
 	$(BIN)/zhicheng pack validate
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "忻州市工程系列中、初级职称评审 · http://127.0.0.1:$(PORT)/ · demo accounts in README.md"
+	ZHICHENG_DEBUG=$${ZHICHENG_DEBUG:-0} $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
+
+# The engine's example profiles, checked from the command line.
+examples: setup
 	@for f in examples/*.yaml; do echo "════ $$f"; $(BIN)/zhicheng check $$f || exit $$?; done
 
 lint: setup
@@ -23,11 +39,14 @@ lint: setup
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
+# Every test on SQLite, and again on PostgreSQL when DATABASE_URL is set.
 test: lint
-	$(BIN)/pytest
+	scripts/ensure-chromium
+	env -u DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$DATABASE_URL" ]; then echo "── again on PostgreSQL"; $(BIN)/pytest; fi
 
 bench: setup
 	$(BIN)/python bench/bench_engine.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis var $(VENDOR)

@@ -1,0 +1,157 @@
+"""The REST surface (django-ninja) over the same service functions as the pages; OpenAPI at /api/openapi.json.
+
+Session authentication (the same sign-in as the pages) with CSRF protection; every query is scoped by the
+permission module, so an API client sees exactly what the person sees in the browser.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from zhicheng.accounts.models import User
+from zhicheng.applications import services
+from zhicheng.applications.models import DecisionSnapshot, Profile
+from zhicheng.applications.permissions import visible_applications
+from zhicheng.policy.facts import FactsError
+
+api = NinjaAPI(title="职称评审 API", version="1", auth=django_auth, docs_url=None)  # cookie auth checks CSRF
+
+
+class ApplicationOut(Schema):
+    id: int
+    year: int
+    level: str
+    specialty_category: int
+    specialty_name: str
+    path: str
+    state: str
+    step: int
+    route: str
+    employer: str
+    applicant: str
+
+
+class ActionIn(Schema):
+    reason: str = ""
+    to: str = "applicant"
+
+
+class Problem(Schema):
+    path: str
+    reason: str
+
+
+def _user(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise HttpError(401, "请先登录")
+    return request.user
+
+
+def _membership(request: HttpRequest) -> Any:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        raise HttpError(403, "当前账号没有任何角色")
+    return membership
+
+
+def _out(a: Any) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "year": a.year,
+        "level": a.level,
+        "specialty_category": a.specialty_category,
+        "specialty_name": a.specialty_name,
+        "path": a.path,
+        "state": a.state,
+        "step": a.step,
+        "route": a.route,
+        "employer": a.employer.name,
+        "applicant": str(a.applicant),
+    }
+
+
+@api.get("/applications", response=list[ApplicationOut], summary="可查看的申报")
+def list_applications(request: HttpRequest) -> list[dict[str, Any]]:
+    qs = visible_applications(_membership(request)).select_related("employer", "applicant").order_by("pk")
+    return [_out(a) for a in qs]
+
+
+@api.get("/applications/{application_id}", summary="一份申报及其最近一次条件核查")
+def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]:
+    a = (
+        visible_applications(_membership(request))
+        .select_related("employer", "applicant")
+        .filter(pk=application_id)
+        .first()
+    )
+    if a is None:
+        raise HttpError(404, "申报不存在或无权查看")
+    snapshot = DecisionSnapshot.objects.filter(application=a).last()
+    return _out(a) | {
+        "decision": None
+        if snapshot is None
+        else {
+            "stage": snapshot.stage,
+            "pack": snapshot.pack,
+            "pack_version": snapshot.pack_version,
+            "outcome": snapshot.outcome,
+            "path_outcome": snapshot.path_outcome,
+            "decision": snapshot.decision,
+        },
+        "events": [
+            {
+                "action": e.action,
+                "from": e.from_state,
+                "to": e.to_state,
+                "role": e.role,
+                "reason": e.reason,
+                "at": e.at.isoformat(),
+            }
+            for e in a.events.all()
+        ],
+    }
+
+
+@api.post(
+    "/applications/{application_id}/actions/{action}",
+    response=ApplicationOut,
+    summary="办理（提交、推荐、审核通过、退回、不予推荐……）",
+)
+def act(request: HttpRequest, application_id: int, action: str, body: ActionIn) -> dict[str, Any]:
+    try:
+        application = services.perform(_membership(request), application_id, action, reason=body.reason, to=body.to)
+    except services.ActionRefused as exc:
+        raise HttpError(409, "；".join(exc.reasons)) from exc
+    return _out(application)
+
+
+@api.get("/profile", summary="本人申报信息（身份证号码脱敏）")
+def get_profile(request: HttpRequest) -> dict[str, Any]:
+    profile = Profile.objects.filter(user=_user(request)).first()
+    if profile is None:
+        return {"facts": {}, "id_number": None}
+    return {"facts": profile.facts, "id_number": profile.id_number_masked or None}
+
+
+@api.put("/profile", response={200: dict, 422: list[Problem]}, summary="保存本人申报信息（整体校验，有误则不保存）")
+def put_profile(request: HttpRequest, facts: dict[str, Any]) -> Any:
+    if _membership(request).role != "applicant":
+        raise HttpError(403, "只有申报人可以填写申报人信息")
+    try:
+        profile = services.save_profile(_user(request), facts)
+    except FactsError as exc:
+        return 422, [{"path": p, "reason": r} for p, r in exc.problems]
+    return 200, {"facts": profile.facts, "id_number": profile.id_number_masked or None}
+
+
+@api.get("/profile/check", summary="申报条件自查")
+def check_profile(request: HttpRequest) -> dict[str, Any]:
+    profile = Profile.objects.filter(user=_user(request)).first()
+    if profile is None or not profile.facts:
+        raise HttpError(404, "尚未填写申报人信息")
+    return services.self_check(profile).to_dict()

@@ -1,0 +1,258 @@
+"""Forms for the applicant's facts, built from the engine's facts model (no second definition of the facts).
+
+Each section of the profile is one part of ``Facts``: a group of fields, a list of records (a formset, with
+"无" to say a known none), or a table by year. A blank answer stays unknown; it is never read as "no".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django import forms
+from pydantic import BaseModel
+
+from zhicheng.applications.labels import FIELD_LABELS, VALUE_LABELS
+from zhicheng.policy import facts as F
+
+UNKNOWN = "未知"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    model: type[BaseModel] | None  # the record type; None for the fields of Facts itself
+    shape: Literal["single", "list", "years", "fields"]
+    fields: tuple[str, ...] = ()  # for "fields": which top-level fields
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("identity", "基本信息", F.Identity, "single"),
+    Section("retirement", "退休类别", F.Retirement, "single"),
+    Section("employment", "工作单位与岗位", F.Employment, "single"),
+    Section("specialty", "申报专业", F.Specialty, "single"),
+    Section("education", "学历", F.Education, "list"),
+    Section("titles", "现有职称", F.Title, "list"),
+    Section("skill_grades", "职业资格或职业技能等级", F.SkillGradeRecord, "list"),
+    Section("vocational_qualifications", "认定为职称的职业资格", F.VocationalQualification, "list"),
+    Section(
+        "work",
+        "专业技术工作",
+        None,
+        "fields",
+        ("professional_work_started_on", "probation_completed_on", "defence_grade"),
+    ),
+    Section("annual_assessments", "年度考核", None, "years"),
+    Section("continuing_education", "继续教育", F.ContinuingEducationYear, "years"),
+    Section("discipline", "处分情况", F.Discipline, "list"),
+    Section("achievements", "业绩成果", F.Achievement, "list"),
+    Section("papers", "论文", F.Paper, "list"),
+    Section("technical_reports", "专业技术报告", F.TechnicalReport, "list"),
+    Section("books", "著作", F.Book, "list"),
+    Section("defence_paper", "答辩材料", F.DefencePaper, "single"),
+    Section("work_summary", "专业技术工作总结", F.WorkSummary, "single"),
+    Section("last_year", "上年度评审情况", F.LastYear, "single"),
+    Section("integrity_records", "诚信档案记录", F.IntegrityRecord, "list"),
+)
+SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+
+
+def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
+    """(the inner type, its Annotated metadata) of ``X | None``."""
+    metadata: list[Any] = []
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        annotation = next(a for a in args if a is not type(None))
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation, *metadata = typing.get_args(annotation)
+    return annotation, metadata
+
+
+def _minimum(metadata: list[Any]) -> float | None:
+    for m in metadata:
+        for item in getattr(m, "metadata", [m]):
+            if hasattr(item, "ge"):
+                return float(item.ge)
+    return None
+
+
+def _field(name: str, annotation: Any) -> forms.Field:
+    label = FIELD_LABELS.get(name, name)
+    inner, metadata = _unwrap(annotation)
+    if inner is bool:
+        return forms.TypedChoiceField(
+            label=label,
+            required=False,
+            choices=[("", UNKNOWN), ("true", "是"), ("false", "否")],
+            coerce=lambda v: v == "true",
+            empty_value=None,
+        )
+    if inner is dt.date:
+        return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    if inner is int:
+        low = _minimum(metadata)
+        return forms.IntegerField(label=label, required=False, min_value=None if low is None else int(low))
+    if inner is float:
+        return forms.FloatField(label=label, required=False, min_value=_minimum(metadata))
+    if typing.get_origin(inner) is Literal:
+        choices = [("", UNKNOWN)] + [(v, VALUE_LABELS.get(v, v)) for v in typing.get_args(inner)]
+        return forms.ChoiceField(label=label, required=False, choices=choices)
+    if name == "text":
+        return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    return forms.CharField(label=label, required=False, max_length=200)
+
+
+def _flat_fields(model: type[BaseModel], prefix: str = "") -> dict[str, forms.Field]:
+    out: dict[str, forms.Field] = {}
+    for name, info in model.model_fields.items():
+        inner, _ = _unwrap(info.annotation)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            out.update(_flat_fields(inner, f"{prefix}{name}__"))
+        else:
+            out[f"{prefix}{name}"] = _field(f"{prefix}{name}", info.annotation)
+    return out
+
+
+def record_form(model: type[BaseModel]) -> type[forms.Form]:
+    return type(f"{model.__name__}Form", (forms.Form,), dict(_flat_fields(model)))
+
+
+def fields_form(names: tuple[str, ...]) -> type[forms.Form]:
+    fields = {n: _field(n, F.Facts.model_fields[n].annotation) for n in names}
+    return type("FactsFieldsForm", (forms.Form,), fields)
+
+
+class AssessmentYearForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=1950, max_value=2100)
+    grade = forms.ChoiceField(
+        label="考核结果",
+        choices=[(v, VALUE_LABELS[v]) for v in ("excellent", "qualified", "basically_qualified", "unqualified")],
+    )
+
+
+class HoursYearForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=1950, max_value=2100)
+    public = forms.FloatField(label="公需课学时", min_value=0, required=False)
+    professional = forms.FloatField(label="专业课学时", min_value=0, required=False)
+
+
+class NoneForm(forms.Form):
+    none = forms.BooleanField(label="无（确认没有此类记录）", required=False)
+
+
+def _to_initial(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in (values or {}).items():
+        if isinstance(value, dict):
+            out.update(_to_initial(value, f"{prefix}{key}__"))
+        elif isinstance(value, bool):
+            out[f"{prefix}{key}"] = "true" if value else "false"
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _from_cleaned(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """Nest ``a__b`` keys back and drop blanks (a blank is unknown)."""
+    out: dict[str, Any] = {}
+    for key, value in cleaned.items():
+        if value in (None, ""):
+            continue
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        node = out
+        *parents, leaf = key.split("__")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = value
+    return out
+
+
+class SectionForms:
+    """The bound or unbound forms of one section, and the facts they give."""
+
+    def __init__(self, section: Section, facts: dict[str, Any], data: Any = None) -> None:
+        self.section = section
+        current: Any = (
+            facts.get(section.key) if section.shape != "fields" else {n: facts.get(n) for n in section.fields}
+        )
+        self.none_form: forms.Form | None = None
+        self.form: forms.Form | None = None
+        self.formset: Any = None
+        if section.shape == "single" and section.model is not None:
+            self.form = record_form(section.model)(data=data, initial=_to_initial(current or {}))
+        elif section.shape == "fields":
+            self.form = fields_form(section.fields)(data=data, initial=_to_initial(current))
+        elif section.shape == "list" and section.model is not None:
+            formset = forms.formset_factory(record_form(section.model), extra=1 if current else 2)
+            self.formset = formset(data=data, prefix=section.key, initial=[_to_initial(r) for r in current or []])
+            self.none_form = NoneForm(data=data, prefix=f"{section.key}-none", initial={"none": current == []})
+        else:
+            base = HoursYearForm if section.model is not None else AssessmentYearForm
+            rows = []
+            for year, value in sorted((current or {}).items(), key=lambda kv: int(kv[0])):
+                rows.append({"year": int(year), **(value if isinstance(value, dict) else {"grade": value})})
+            self.formset = forms.formset_factory(base, extra=2)(data=data, prefix=section.key, initial=rows)
+
+    def is_valid(self) -> bool:
+        ok = True
+        for part in (self.form, self.formset, self.none_form):
+            if part is not None and not part.is_valid():
+                ok = False
+        return ok
+
+    def value(self) -> Any:
+        """The section's facts: a mapping, a list ([] when "无" is ticked, None when nothing is said), or years."""
+        s = self.section
+        if s.shape in ("single", "fields"):
+            assert self.form is not None
+            return _from_cleaned(self.form.cleaned_data)
+        rows = [
+            f.cleaned_data
+            for f in self.formset.forms
+            if f.cleaned_data
+            and not f.cleaned_data.get("DELETE")
+            and any(v not in (None, "") for v in f.cleaned_data.values())
+        ]
+        if s.shape == "list":
+            records = [_from_cleaned(r) for r in rows]
+            if records:
+                return records
+            return [] if self.none_form is not None and self.none_form.cleaned_data.get("none") else None
+        if s.model is None:
+            return {int(r["year"]): r["grade"] for r in rows} or None
+        return {int(r["year"]): _from_cleaned({k: v for k, v in r.items() if k != "year"}) for r in rows} or None
+
+    def merged_into(self, facts: dict[str, Any]) -> dict[str, Any]:
+        out = dict(facts)
+        value = self.value()
+        if self.section.shape == "fields":
+            for name in self.section.fields:
+                out.pop(name, None)
+            out.update(value)
+        elif value is None:
+            out.pop(self.section.key, None)
+        else:
+            out[self.section.key] = value
+        return out
+
+    def add_error(self, path: str, message: str) -> None:
+        """Put an error of the facts model on the field it names, or on the section."""
+        key = self.section.key
+        rest = path[len(key) :].lstrip(".") if path.startswith(key) else path
+        target: forms.Form | None = self.form
+        if rest.startswith("[") and self.formset is not None:
+            index = int(rest[1 : rest.index("]")])
+            rest = rest[rest.index("]") + 1 :].lstrip(".")
+            target = self.formset.forms[index] if index < len(self.formset.forms) else None
+        field = rest.replace(".", "__")
+        if target is not None and field in target.fields:
+            target.add_error(field, message)
+        elif target is not None:
+            target.add_error(None, f"{path}：{message}")
+        elif self.formset is not None and self.formset.forms:
+            self.formset.forms[0].add_error(None, f"{path}：{message}")

@@ -1,0 +1,639 @@
+"""The only place a case's state changes: each function is one transaction that locks the rows it changes,
+checks the actor's permission and the transition's guard on the server, and writes an event row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zhicheng.accounts.models import Membership, Organisation, SensitiveView
+from zhicheng.accounts.roles import Role
+from zhicheng.applications import idnumbers
+from zhicheng.applications.evidence import UploadRefused, check_upload
+from zhicheng.applications.models import (
+    Application,
+    ApplicationEvent,
+    Appraisal,
+    DecisionSnapshot,
+    Evidence,
+    EvidenceKind,
+    PeerReview,
+    Pledge,
+    Profile,
+    Publicity,
+    ReviewStep,
+    State,
+)
+from zhicheng.applications.permissions import (
+    ID_NUMBER_ROLES,
+    acts_for_current_step,
+    acts_for_employer,
+    can_view,
+)
+from zhicheng.applications.routes import ROUTES, RouteError, resolve_steps, route_for
+from zhicheng.applications.workflow import Transition, transition
+from zhicheng.policy.calendar import CalendarYearMissing, default_calendar
+from zhicheng.policy.engine import evaluate
+from zhicheng.policy.facts import Facts, FactsError, load_facts
+from zhicheng.policy.findings import Decision
+from zhicheng.policy.pack import Pack, pack_for_year
+
+PANEL_KINDS = {"masses": "群众代表", "peers": "同行专家", "leaders": "单位领导", "research": "科研管理部门代表"}
+
+
+class ActionRefused(Exception):
+    """An action that may not happen; ``reasons`` are for the clerk, in Chinese."""
+
+    def __init__(self, *reasons: str) -> None:
+        self.reasons = list(reasons)
+        super().__init__("；".join(reasons))
+
+
+# ── profile and facts ────────────────────────────────────────────────────────────────────────────────────
+
+
+def current_pack() -> Pack:
+    return pack_for_year(settings.ZHICHENG_YEAR)
+
+
+def engine_facts(profile: Profile) -> Facts:
+    """The profile as the engine's facts, with the ID number decrypted for the checks that need it."""
+    data = dict(profile.facts)
+    if profile.id_number_cipher:
+        identity = dict(data.get("identity") or {})
+        identity["id_number"] = idnumbers.decrypt(profile.id_number_cipher)
+        data["identity"] = identity
+    return load_facts(data)
+
+
+def save_profile(user: Any, data: dict[str, Any], pack: Pack | None = None) -> Profile:
+    """Validate the whole profile with the engine's facts model and keep it; nothing is saved if it is refused
+    (FactsError lists each field's path and reason). The ID number is kept encrypted, apart from the facts."""
+    pack = pack or current_pack()
+    facts = load_facts(data, pack)
+    stored = facts.model_dump(mode="json", exclude_none=True)
+    id_number = facts.identity.id_number
+    stored.get("identity", {}).pop("id_number", None)
+    with transaction.atomic():
+        profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+        if id_number is None and profile.id_number_cipher:
+            id_number = idnumbers.decrypt(profile.id_number_cipher)  # kept unless replaced
+        if id_number:
+            clash = Profile.objects.filter(id_number_digest=idnumbers.digest(id_number)).exclude(pk=profile.pk)
+            if clash.exists():
+                raise FactsError([("identity.id_number", "该身份证号码已由其他账号登记，请联系管理员")])
+            profile.id_number_cipher = idnumbers.encrypt(id_number)
+            profile.id_number_digest = idnumbers.digest(id_number)
+            profile.id_number_masked = idnumbers.mask(id_number)
+        profile.facts = stored
+        profile.save()
+    return profile
+
+
+def self_check(profile: Profile, pack: Pack | None = None) -> Decision:
+    pack = pack or current_pack()
+    return evaluate(engine_facts(profile), pack)
+
+
+def _snapshot(application: Application, stage: str) -> DecisionSnapshot:
+    pack = pack_for_year(application.year)
+    profile = Profile.objects.get(user=application.applicant)
+    decision = evaluate(engine_facts(profile), pack)
+    level = decision.levels[application.level]
+    path = next((p for p in level.paths if p.path == application.path), None)
+    return DecisionSnapshot.objects.create(
+        application=application,
+        stage=stage,
+        pack=pack.id,
+        pack_version=pack.version,
+        outcome=level.outcome,
+        path_outcome=path.outcome if path else "",
+        decision=decision.to_dict(),
+    )
+
+
+# ── events ───────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _event(
+    application: Application,
+    actor: Membership,
+    action: str,
+    *,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+) -> ApplicationEvent:
+    return ApplicationEvent.objects.create(
+        application=application,
+        actor=actor.user,
+        role=actor.role,
+        organisation=actor.organisation,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        payload=payload or {},
+    )
+
+
+def _locked(application_id: int) -> Application:
+    try:
+        return Application.objects.select_for_update().get(pk=application_id)
+    except Application.DoesNotExist as exc:
+        raise ActionRefused("申报不存在或无权查看") from exc
+
+
+# ── applications ─────────────────────────────────────────────────────────────────────────────────────────
+
+
+def create_application(
+    actor: Membership,
+    *,
+    level: str,
+    path: str,
+    employer: Organisation,
+    area: Any,
+    employment_kind: str = "employee",
+    archives: str = "none",
+    archive_agency: Organisation | None = None,
+    dispatch_agency: Organisation | None = None,
+    personnel_agency: Organisation | None = None,
+    year: int | None = None,
+) -> Application:
+    """A draft application for the actor's own profile."""
+    if actor.role != Role.APPLICANT:
+        raise ActionRefused("只有申报人可以创建申报")
+    year = year or settings.ZHICHENG_YEAR
+    profile = Profile.objects.filter(user=actor.user).first()
+    if profile is None or not profile.facts:
+        raise ActionRefused("请先填写申报人信息")
+    specialty = profile.facts.get("specialty") or {}
+    if not specialty.get("category") or not specialty.get("name"):
+        raise ActionRefused("请先在申报人信息中填写申报专业")
+    try:
+        route = route_for(
+            employer=employer,
+            employment_kind=employment_kind,
+            archives=archives,
+            has_personnel_agency=personnel_agency is not None,
+        )
+    except RouteError as exc:
+        raise ActionRefused(str(exc)) from exc
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                applicant=actor.user,
+                year=year,
+                level=level,
+                path=path,
+                specialty_category=specialty["category"],
+                specialty_name=specialty["name"],
+                employer=employer,
+                area=area,
+                employment_kind=employment_kind,
+                archives=archives,
+                archive_agency=archive_agency,
+                dispatch_agency=dispatch_agency,
+                personnel_agency=personnel_agency,
+                route=route.code,
+            )
+            Pledge.objects.create(application=application)
+            _event(application, actor, "create", to_state=State.DRAFT, payload={"route": route.code})
+    except IntegrityError as exc:
+        raise ActionRefused(f"{year}年度已有一份有效申报，不能重复申报") from exc
+    return application
+
+
+def _steps_for(application: Application) -> list[tuple[str, Organisation, str]]:
+    route = ROUTES[application.route]
+    return resolve_steps(
+        route,
+        employer=application.employer,
+        area_hr=application.area.hr_bureau,
+        area_iit=application.area.iit_bureau,
+        archive_agency=application.archive_agency,
+        dispatch_agency=application.dispatch_agency,
+        personnel_agency=application.personnel_agency,
+    )
+
+
+def _guard(name: str | None, actor: Membership, application: Application, today: dt.date) -> list[str]:
+    if name is None:
+        return []
+    return GUARDS[name](actor, application, today)
+
+
+def _guard_submit(actor: Membership, application: Application, today: dt.date) -> list[str]:
+    reasons: list[str] = []
+    profile = Profile.objects.filter(user=application.applicant).first()
+    if profile is None:
+        return ["请先填写申报人信息"]
+    try:
+        decision = evaluate(engine_facts(profile), pack_for_year(application.year))
+    except FactsError as exc:
+        return [f"申报人信息有误：{p}：{r}" for p, r in exc.problems]
+    level = decision.levels[application.level]
+    path = next((p for p in level.paths if p.path == application.path), None)
+    if path is None:
+        reasons.append("所选申报路径不属于该层级")
+    elif path.outcome == "ineligible":
+        failing = [f"〔{f.clause}〕{f.message}" for f in decision.exclusions + path.findings if f.status == "fail"]
+        reasons.append("按所选路径不符合申报条件：" + "；".join(failing))
+    elif path.outcome == "incomplete":
+        reasons.append("申报信息不全，请补充：" + "、".join(level.missing_facts[:8]))
+    pledge = Pledge.objects.filter(application=application).first()
+    if pledge is None or pledge.applicant_at is None:
+        reasons.append("请先作出申报人诚信承诺（双承诺）")
+    try:
+        _steps_for(application)
+    except RouteError as exc:
+        reasons.append(str(exc))
+    return reasons
+
+
+def _guard_employer_complete(actor: Membership, application: Application, today: dt.date) -> list[str]:
+    """The employer's part of 6.1.2 and 8.1–8.2 is done before it recommends."""
+    reasons: list[str] = []
+    review = PeerReview.objects.filter(application=application).first()
+    if review is None:
+        reasons.append("尚未记录民主评议（评议组成员及意见）")
+    else:
+        kinds = {m.get("kind") for m in review.members}
+        absent = [label for kind, label in PANEL_KINDS.items() if kind not in kinds]
+        if absent:
+            reasons.append("评议组缺少：" + "、".join(absent))
+        if not review.opinion.strip():
+            reasons.append("评议组意见为空")
+    posted = {p.kind: p for p in Publicity.objects.filter(application=application)}
+    for kind, label in Publicity.Kind.choices:
+        pub = posted.get(kind)
+        if pub is None:
+            reasons.append(f"尚未进行{label}")
+            continue
+        if today <= pub.earliest_end:
+            reasons.append(f"{label}须至少5个工作日，{pub.earliest_end:%Y年%m月%d日}后方可进行下一步")
+        if not pub.objections_resolved:
+            reasons.append(f"{label}有异议尚未处理")
+        if not Evidence.objects.filter(
+            application=application, kind=EvidenceKind.PUBLICITY_PHOTO, fact=f"publicity:{kind}"
+        ).exists():
+            reasons.append(f"{label}缺少公示栏原始照片")
+    appraisal = Appraisal.objects.filter(application=application).first()
+    if appraisal is None:
+        reasons.append("尚未出具单位鉴定意见")
+    else:
+        if appraisal.confirmed_at is None:
+            reasons.append("单位鉴定意见尚未经单位负责人签字确认")
+        if not any(c.startswith("3.4") for c in appraisal.clauses) or not any(
+            c.startswith("3.5") for c in appraisal.clauses
+        ):
+            reasons.append("鉴定意见须写明符合的工作能力（3.4）和业绩成果（3.5）条款")
+        if not appraisal.peer_review_followed:
+            reasons.append("鉴定意见须注明已按规定履行民主评议程序")
+    pledge = Pledge.objects.filter(application=application).first()
+    if pledge is None or pledge.applicant_at is None or pledge.employer_at is None:
+        reasons.append("双承诺尚未完成（申报人和用人单位）")
+    return reasons
+
+
+def _guard_current_step(actor: Membership, application: Application, today: dt.date) -> list[str]:
+    return [] if acts_for_current_step(actor, application) else ["该申报当前不在您所在机构的审核环节"]
+
+
+def _guard_returned_to_actor(actor: Membership, application: Application, today: dt.date) -> list[str]:
+    if application.returned_to == "applicant" and actor.role == Role.APPLICANT:
+        return []
+    if application.returned_to == "employer" and acts_for_employer(actor, application):
+        return []
+    who = {"applicant": "申报人", "employer": "用人单位"}.get(application.returned_to, "")
+    return [f"该申报已退回{who}修改，应由{who}处理"]
+
+
+GUARDS = {
+    "submit": _guard_submit,
+    "employer_complete": _guard_employer_complete,
+    "current_step": _guard_current_step,
+    "returned_to_actor": _guard_returned_to_actor,
+}
+
+
+def _may_act(actor: Membership, application: Application, t: Transition) -> list[str]:
+    if actor.role not in t.roles:
+        return [f"「{actor.get_role_display()}」不能执行「{t.label}」"]
+    if actor.role == Role.APPLICANT and application.applicant_id != actor.user_id:
+        return ["只能处理本人的申报"]
+    if actor.role in (Role.EMPLOYER_CLERK, Role.EMPLOYER_LEADER) and not acts_for_employer(actor, application):
+        return ["该申报不属于本单位"]
+    return []
+
+
+def available_actions(
+    actor: Membership | None, application: Application, today: dt.date | None = None
+) -> list[Transition]:
+    """The transitions the actor could take now (guards aside, which say why not when tried)."""
+    if actor is None:
+        return []
+    out = []
+    for t in _transitions_from(application.state):
+        if _may_act(actor, application, t):
+            continue
+        if t.guard in ("current_step", "returned_to_actor") and _guard(
+            t.guard, actor, application, today or timezone.localdate()
+        ):
+            continue
+        out.append(t)
+    return out
+
+
+def _transitions_from(state: str) -> Iterable[Transition]:
+    from zhicheng.applications.workflow import TRANSITIONS
+
+    return (t for t in TRANSITIONS if t.state == state)
+
+
+def perform(
+    actor: Membership,
+    application_id: int,
+    action: str,
+    *,
+    reason: str = "",
+    to: str = "applicant",
+    today: dt.date | None = None,
+) -> Application:
+    """Take one action of the workflow table on one application."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        application = _locked(application_id)
+        if not can_view(actor, application):
+            raise ActionRefused("申报不存在或无权查看")
+        t = transition(application.state, action)
+        if t is None:
+            raise ActionRefused(f"当前状态「{application.get_state_display()}」下不能执行该操作")
+        refused = _may_act(actor, application, t) or _guard(t.guard, actor, application, today)
+        if refused:
+            raise ActionRefused(*refused)
+        if t.needs_reason and not reason.strip():
+            raise ActionRefused("请填写理由")
+        before = application.state
+        payload: dict[str, Any] = {}
+        if action == "submit":
+            application.state = State.EMPLOYER_REVIEW
+            application.submitted_at = timezone.now()
+        elif action == "approve" and before == State.EMPLOYER_REVIEW:
+            application.steps.all().delete()
+            for order, (kind, org, role) in enumerate(_steps_for(application)):
+                ReviewStep.objects.create(application=application, order=order, kind=kind, organisation=org, role=role)
+            application.state, application.step = State.CHAIN_REVIEW, 0
+        elif action == "approve":
+            step = application.steps.get(order=application.step)
+            step.decision, step.decided_by, step.decided_at, step.opinion = (
+                "approved",
+                actor.user,
+                timezone.now(),
+                reason,
+            )
+            step.save()
+            payload["step"] = step.order
+            if application.steps.filter(order__gt=step.order).exists():
+                application.step += 1
+            else:
+                application.state = State.READY_FOR_COMMITTEE
+        elif action == "return":
+            if to not in ("applicant", "employer") or (before == State.EMPLOYER_REVIEW and to != "applicant"):
+                raise ActionRefused("退回对象只能是申报人或用人单位（用人单位只能退回申报人）")
+            application.returned_from_state, application.returned_from_step = before, application.step
+            application.returned_to = to
+            application.state = State.RETURNED
+            payload["to"] = to
+        elif action == "resubmit":
+            application.state = application.returned_from_state
+            application.step = application.returned_from_step
+            application.returned_to = ""
+        else:
+            application.state = t.target
+            if action == "reject" and before == State.CHAIN_REVIEW:
+                step = application.steps.get(order=application.step)
+                step.decision, step.decided_by, step.decided_at, step.opinion = (
+                    "rejected",
+                    actor.user,
+                    timezone.now(),
+                    reason,
+                )
+                step.save()
+        application.save()
+        _event(
+            application, actor, action, from_state=before, to_state=application.state, reason=reason, payload=payload
+        )
+        if action in ("submit", "approve", "resubmit"):
+            stage = {"submit": "提交用人单位", "resubmit": "重新提交"}.get(action) or (
+                "用人单位推荐" if before == State.EMPLOYER_REVIEW else f"审核环节{payload.get('step', 0) + 1}通过"
+            )
+            _snapshot(application, stage)
+    return application
+
+
+# ── the applicant's pledge and the employer's records (6.1.2, 8.1, 8.2) ─────────────────────────────────
+
+
+def applicant_pledge(actor: Membership, application_id: int) -> None:
+    with transaction.atomic():
+        application = _locked(application_id)
+        if actor.role != Role.APPLICANT or application.applicant_id != actor.user_id:
+            raise ActionRefused("只有申报人本人可以作出申报人承诺")
+        if application.state not in (State.DRAFT, State.RETURNED):
+            raise ActionRefused("申报已提交，承诺不能更改")
+        pledge, _ = Pledge.objects.select_for_update().get_or_create(application=application)
+        pledge.applicant_at = timezone.now()
+        pledge.save()
+        _event(application, actor, "applicant_pledge")
+
+
+def _employer_locked(actor: Membership, application_id: int, *, leader: bool = False) -> Application:
+    application = _locked(application_id)
+    if not acts_for_employer(actor, application):
+        raise ActionRefused("该申报不属于本单位")
+    if leader and actor.role != Role.EMPLOYER_LEADER:
+        raise ActionRefused("须由单位负责人确认")
+    if application.state != State.EMPLOYER_REVIEW:
+        raise ActionRefused(f"当前状态「{application.get_state_display()}」下单位不能修改评议、公示和鉴定")
+    return application
+
+
+def record_peer_review(
+    actor: Membership, application_id: int, *, held_on: dt.date, members: list[dict[str, str]], opinion: str
+) -> PeerReview:
+    bad = [m for m in members if m.get("kind") not in PANEL_KINDS or not (m.get("name") or "").strip()]
+    if bad or not members:
+        raise ActionRefused("评议组成员须写明姓名和类别（群众代表、同行专家、单位领导、科研管理部门代表）")
+    with transaction.atomic():
+        application = _employer_locked(actor, application_id)
+        review, _ = PeerReview.objects.update_or_create(
+            application=application, defaults={"held_on": held_on, "members": members, "opinion": opinion}
+        )
+        _event(application, actor, "peer_review", payload={"members": len(members), "held_on": held_on.isoformat()})
+    return review
+
+
+def post_publicity(
+    actor: Membership, application_id: int, *, kind: str, starts_on: dt.date, explanation: str
+) -> Publicity:
+    """Post one of the three publicities; its earliest end is the 5th working day (8.1, R21)."""
+    if kind not in Publicity.Kind.values:
+        raise ActionRefused("公示类别无效")
+    if not explanation.strip():
+        raise ActionRefused("请填写单位公示说明")
+    with transaction.atomic():
+        application = _employer_locked(actor, application_id)
+        if kind == Publicity.Kind.APPRAISAL and not Appraisal.objects.filter(application=application).exists():
+            raise ActionRefused("请先出具单位鉴定意见，再公示鉴定意见")
+        pack = pack_for_year(application.year)
+        days = pack.param("publicity.min_workdays").value
+        try:
+            end = default_calendar().publicity_end(starts_on, days)
+        except CalendarYearMissing as exc:
+            raise ActionRefused(str(exc)) from exc
+        publicity, _ = Publicity.objects.update_or_create(
+            application=application,
+            kind=kind,
+            defaults={"starts_on": starts_on, "earliest_end": end, "explanation": explanation},
+        )
+        _event(
+            application,
+            actor,
+            "publicity",
+            payload={"kind": kind, "starts_on": starts_on.isoformat(), "earliest_end": end.isoformat()},
+        )
+    return publicity
+
+
+def record_objection(actor: Membership, application_id: int, *, kind: str, objections: str, resolved: bool) -> None:
+    with transaction.atomic():
+        application = _employer_locked(actor, application_id)
+        publicity = Publicity.objects.select_for_update().filter(application=application, kind=kind).first()
+        if publicity is None:
+            raise ActionRefused("该公示尚未开始")
+        publicity.objections, publicity.objections_resolved = objections, resolved
+        publicity.save()
+        _event(application, actor, "objection", reason=objections, payload={"kind": kind, "resolved": resolved})
+
+
+def record_appraisal(
+    actor: Membership, application_id: int, *, ethics: str, clauses: list[str], peer_review_followed: bool
+) -> Appraisal:
+    pack = current_pack()
+    unknown = [c for c in clauses if c not in pack.clauses or not c.startswith(("3.4", "3.5"))]
+    if unknown:
+        raise ActionRefused("鉴定意见只能写明3.4和3.5中的条款：" + "、".join(unknown))
+    if not ethics.strip():
+        raise ActionRefused("请填写思想品德、职业道德鉴定意见")
+    with transaction.atomic():
+        application = _employer_locked(actor, application_id)
+        appraisal, _ = Appraisal.objects.update_or_create(
+            application=application,
+            defaults={
+                "ethics": ethics,
+                "clauses": clauses,
+                "peer_review_followed": peer_review_followed,
+                "confirmed_by": None,
+                "confirmed_at": None,
+            },
+        )
+        _event(application, actor, "appraisal", payload={"clauses": clauses})
+    return appraisal
+
+
+def confirm_appraisal(actor: Membership, application_id: int) -> None:
+    with transaction.atomic():
+        application = _employer_locked(actor, application_id, leader=True)
+        appraisal = Appraisal.objects.select_for_update().filter(application=application).first()
+        if appraisal is None:
+            raise ActionRefused("尚未出具单位鉴定意见")
+        appraisal.confirmed_by, appraisal.confirmed_at = actor.user, timezone.now()
+        appraisal.save()
+        _event(application, actor, "appraisal_confirmed")
+
+
+def employer_pledge(actor: Membership, application_id: int) -> None:
+    with transaction.atomic():
+        application = _employer_locked(actor, application_id, leader=True)
+        pledge, _ = Pledge.objects.select_for_update().get_or_create(application=application)
+        pledge.employer_by, pledge.employer_at = actor.user, timezone.now()
+        pledge.save()
+        _event(application, actor, "employer_pledge")
+
+
+# ── evidence and protected data ──────────────────────────────────────────────────────────────────────────
+
+
+def add_evidence(
+    actor: Membership,
+    upload: UploadedFile[bytes],
+    *,
+    kind: str,
+    fact: str = "",
+    application_id: int | None = None,
+) -> Evidence:
+    """Keep an uploaded file: on the applicant's own profile, or (employer) on an application."""
+    if kind not in EvidenceKind.values:
+        raise ActionRefused("材料类别无效")
+    try:
+        content_type, sha = check_upload(upload)
+    except UploadRefused as exc:
+        raise ActionRefused(str(exc)) from exc
+    with transaction.atomic():
+        evidence = Evidence(
+            kind=kind,
+            fact=fact[:100],
+            original_name=(upload.name or "")[:200],
+            content_type=content_type,
+            size=upload.size or 0,
+            sha256=sha,
+            uploaded_by=actor.user,
+        )
+        if application_id is not None:
+            application = _employer_locked(actor, application_id)
+            evidence.application = application
+        else:
+            if actor.role != Role.APPLICANT:
+                raise ActionRefused("只有申报人可以上传本人证明材料")
+            evidence.profile, _ = Profile.objects.get_or_create(user=actor.user)
+        evidence.file.save("upload", upload, save=False)
+        evidence.save()
+        if evidence.application is not None:
+            _event(evidence.application, actor, "evidence", payload={"kind": kind, "fact": fact, "sha256": sha})
+    return evidence
+
+
+def can_open_evidence(actor: Membership | None, evidence: Evidence) -> bool:
+    if actor is None:
+        return False
+    if evidence.profile is not None:
+        if actor.role == Role.APPLICANT:
+            return evidence.profile.user_id == actor.user_id
+        return any(can_view(actor, a) for a in Application.objects.filter(applicant_id=evidence.profile.user_id))
+    return evidence.application is not None and can_view(actor, evidence.application)
+
+
+def reveal_id_number(actor: Membership, application: Application) -> str:
+    """The whole ID number, for the roles that need it; each view is recorded."""
+    if actor.role not in ID_NUMBER_ROLES or not can_view(actor, application):
+        raise ActionRefused("无权查看完整身份证号码")
+    profile = Profile.objects.get(user=application.applicant)
+    if not profile.id_number_cipher:
+        raise ActionRefused("申报人尚未登记身份证号码")
+    SensitiveView.objects.create(
+        user=actor.user,
+        role=actor.role,
+        organisation=actor.organisation,
+        what="id_number",
+        subject=f"application:{application.pk}",
+    )
+    return idnumbers.decrypt(profile.id_number_cipher)

@@ -1,0 +1,378 @@
+"""Pages: thin views over the services; every query goes through the permission module."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhicheng.accounts.models import Membership, Organisation, User
+from zhicheng.accounts.roles import OrgKind, Role
+from zhicheng.applications import services
+from zhicheng.applications.factsforms import SECTION_BY_KEY, SECTIONS, SectionForms
+from zhicheng.applications.labels import LEVEL_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from zhicheng.applications.models import (
+    DecisionSnapshot,
+    Evidence,
+    EvidenceKind,
+    Profile,
+    Publicity,
+    State,
+)
+from zhicheng.applications.permissions import ID_NUMBER_ROLES, acts_for_employer, visible_applications
+from zhicheng.applications.routes import ROUTES
+from zhicheng.applications.services import PANEL_KINDS, ActionRefused
+from zhicheng.policy.facts import FactsError
+from zhicheng.policy.paths import PATHS
+
+
+def _actor(request: HttpRequest) -> Membership:
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None:
+        raise PermissionDenied("当前账号没有任何角色")
+    return membership
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("请先登录")
+    return user
+
+
+def _refused(request: HttpRequest, exc: ActionRefused) -> None:
+    for reason in exc.reasons:
+        messages.error(request, reason)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    applications = visible_applications(actor).select_related("applicant", "employer", "area").order_by("-updated_at")
+    state = request.GET.get("state")
+    if state in State.values:
+        applications = applications.filter(state=state)
+    context: dict[str, Any] = {"applications": applications[:200], "states": State.choices, "state": state}
+    if actor.role == Role.APPLICANT:
+        context["profile"] = Profile.objects.filter(user=_user(request)).first()
+    return render(request, "applications/dashboard.html", context)
+
+
+# ── the applicant's profile ──────────────────────────────────────────────────────────────────────────────
+
+
+def _applicant(request: HttpRequest) -> Membership:
+    actor = _actor(request)
+    if actor.role != Role.APPLICANT:
+        raise PermissionDenied("只有申报人可以填写申报人信息")
+    return actor
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    _applicant(request)
+    prof, _ = Profile.objects.get_or_create(user=_user(request))
+    return render(
+        request,
+        "applications/profile.html",
+        {
+            "profile": prof,
+            "sections": SECTIONS,
+            "evidence": prof.evidence.order_by("-uploaded_at"),
+            "evidence_kinds": EvidenceKind.choices,
+        },
+    )
+
+
+@login_required
+def profile_section(request: HttpRequest, key: str) -> HttpResponse:
+    _applicant(request)
+    section = SECTION_BY_KEY.get(key)
+    if section is None:
+        raise Http404
+    prof, _ = Profile.objects.get_or_create(user=_user(request))
+    facts = dict(prof.facts)
+    if request.method == "POST":
+        forms = SectionForms(section, facts, request.POST)
+        if forms.is_valid():
+            try:
+                data = forms.merged_into(facts)
+                if prof.id_number_cipher and key != "identity":
+                    data.setdefault("identity", {}).pop("id_number", None)
+                services.save_profile(_user(request), _with_id(prof, data, key))
+            except FactsError as exc:
+                for path, reason in exc.problems:
+                    forms.add_error(path, reason)
+                messages.error(request, "信息有误，未保存，请按提示修改")
+            else:
+                messages.success(request, f"「{section.title}」已保存")
+                return redirect("profile")
+        else:
+            messages.error(request, "信息有误，未保存，请按提示修改")
+    else:
+        forms = SectionForms(section, facts)
+    return render(request, "applications/profile_section.html", {"section": section, "forms": forms})
+
+
+def _with_id(prof: Profile, data: dict[str, Any], key: str) -> dict[str, Any]:
+    """Identity form: a blank ID number keeps the one on record (it is never sent back to the browser)."""
+    if key == "identity" and not (data.get("identity") or {}).get("id_number") and prof.id_number_cipher:
+        data = dict(data)
+        identity = dict(data.get("identity") or {})
+        identity.pop("birth_date", None)
+        identity.pop("sex", None)
+        data["identity"] = identity
+    return data
+
+
+@login_required
+def self_check(request: HttpRequest) -> HttpResponse:
+    _applicant(request)
+    prof = Profile.objects.filter(user=_user(request)).first()
+    decision = None
+    error = None
+    if prof is not None and prof.facts:
+        try:
+            decision = services.self_check(prof).to_dict()
+        except FactsError as exc:
+            error = "；".join(f"{p}：{r}" for p, r in exc.problems)
+    return render(request, "applications/_decision.html", _decision_context(decision) | {"error": error})
+
+
+def _decision_context(decision: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "decision": decision,
+        "level_labels": LEVEL_LABELS,
+        "outcome_labels": OUTCOME_LABELS,
+        "status_labels": STATUS_LABELS,
+    }
+
+
+@login_required
+@require_POST
+def upload_evidence(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    upload = request.FILES.get("file")
+    application_id = request.POST.get("application")
+    target = redirect("application", pk=int(application_id)) if application_id else redirect("profile")
+    if upload is None:
+        messages.error(request, "请选择要上传的文件")
+        return target
+    try:
+        services.add_evidence(
+            actor,
+            upload,
+            kind=request.POST.get("kind", ""),
+            fact=request.POST.get("fact", ""),
+            application_id=int(application_id) if application_id else None,
+        )
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"已上传：{upload.name}")
+    return target
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = Evidence.objects.select_related("profile", "application").filter(pk=pk).first()
+    if evidence is None or not services.can_open_evidence(getattr(request, "membership", None), evidence):
+        raise Http404
+    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+    response["Content-Disposition"] = f"inline; filename=evidence-{evidence.pk}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ── applications ─────────────────────────────────────────────────────────────────────────────────────────
+
+
+@login_required
+def application_new(request: HttpRequest) -> HttpResponse:
+    actor = _applicant(request)
+    agencies = {
+        "archive_agency": Organisation.objects.filter(kind=OrgKind.PUBLIC_TALENT_AGENCY),
+        "dispatch_agency": Organisation.objects.filter(kind=OrgKind.LABOUR_DISPATCH_AGENCY),
+        "personnel_agency": Organisation.objects.filter(kind=OrgKind.PERSONNEL_AGENCY),
+    }
+    paths = {level: [(p.id, p.name) for p in PATHS[level]] for level in LEVEL_LABELS}
+    if request.method == "POST":
+        employer = actor.organisation
+        if employer is None:
+            messages.error(request, "您的账号未关联用人单位（或人事代理机构），请联系单位经办人")
+            return redirect("dashboard")
+        level = request.POST.get("level", "")
+        path = request.POST.get("path", "")
+        if level not in LEVEL_LABELS or path not in dict(paths[level]):
+            messages.error(request, "请选择申报层级和该层级的申报路径")
+        else:
+
+            def pick(name: str) -> Organisation | None:
+                value = request.POST.get(name)
+                return agencies[name].filter(pk=value).first() if value else None
+
+            kind = request.POST.get("employment_kind", "employee")
+            try:
+                application = services.create_application(
+                    actor,
+                    level=level,
+                    path=path,
+                    employer=employer,
+                    area=employer.area,
+                    employment_kind=kind if kind in ("employee", "dispatched", "freelancer") else "employee",
+                    archives=request.POST.get("archives", "none"),
+                    archive_agency=pick("archive_agency"),
+                    dispatch_agency=pick("dispatch_agency"),
+                    personnel_agency=pick("personnel_agency"),
+                )
+            except ActionRefused as exc:
+                _refused(request, exc)
+            else:
+                messages.success(request, "申报已创建（草稿），请核对后作出承诺并提交用人单位")
+                return redirect("application", pk=application.pk)
+    return render(
+        request,
+        "applications/application_new.html",
+        {"levels": LEVEL_LABELS, "paths": paths, "agencies": agencies},
+    )
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    application = get_object_or_404(visible_applications(actor).select_related("applicant", "employer", "area"), pk=pk)
+    snapshot = DecisionSnapshot.objects.filter(application=application).last()
+    decision = snapshot.decision if snapshot else None
+    if decision is None and actor.role == Role.APPLICANT:
+        try:
+            decision = services.self_check(Profile.objects.get(user=application.applicant)).to_dict()
+        except (FactsError, Profile.DoesNotExist):
+            decision = None
+    profile = Profile.objects.filter(user=application.applicant).first()
+    publicities = {p.kind: p for p in application.publicities.all()}
+    context = {
+        "application": application,
+        "profile": profile,
+        "snapshot": snapshot,
+        "snapshots": DecisionSnapshot.objects.filter(application=application).values("stage", "outcome", "created_at"),
+        "events": application.events.select_related("actor", "organisation"),
+        "steps": application.steps.select_related("organisation"),
+        "route": ROUTES.get(application.route),
+        "actions": services.available_actions(actor, application),
+        "is_employer": acts_for_employer(actor, application) and application.state == State.EMPLOYER_REVIEW,
+        "is_leader": actor.role == Role.EMPLOYER_LEADER,
+        "peer_review": getattr(application, "peer_review", None),
+        "publicity_kinds": [(k, label, publicities.get(k)) for k, label in Publicity.Kind.choices],
+        "appraisal": getattr(application, "appraisal", None),
+        "pledge": getattr(application, "pledge", None),
+        "panel_kinds": PANEL_KINDS,
+        "evidence": application.evidence.all(),
+        "profile_evidence": profile.evidence.all() if profile else [],
+        "can_reveal": actor.role in ID_NUMBER_ROLES,
+        "today": timezone.localdate(),
+    } | _decision_context(decision)
+    return render(request, "applications/application_detail.html", context)
+
+
+@login_required
+@require_POST
+def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        services.perform(
+            actor, pk, action, reason=request.POST.get("reason", ""), to=request.POST.get("to", "applicant")
+        )
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "操作已完成")
+    if not visible_applications(actor).filter(pk=pk).exists():
+        return redirect("dashboard")
+    return redirect("application", pk=pk)
+
+
+def _date(value: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError as exc:
+        raise ActionRefused("日期无效，请按 年-月-日 填写") from exc
+
+
+@login_required
+@require_POST
+def employer_record(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """The employer's records: peer review, publicities, objections, appraisal, confirmation, pledge; and the
+    applicant's pledge."""
+    actor = _actor(request)
+    post = request.POST
+    try:
+        if what == "applicant_pledge":
+            if post.get("agree") != "on":
+                raise ActionRefused("请勾选承诺内容")
+            services.applicant_pledge(actor, pk)
+        elif what == "peer_review":
+            members = [
+                {"name": n.strip(), "kind": k}
+                for n, k in zip(post.getlist("member_name"), post.getlist("member_kind"), strict=False)
+                if n.strip()
+            ]
+            services.record_peer_review(
+                actor, pk, held_on=_date(post.get("held_on")), members=members, opinion=post.get("opinion", "")
+            )
+        elif what == "publicity":
+            services.post_publicity(
+                actor,
+                pk,
+                kind=post.get("kind", ""),
+                starts_on=_date(post.get("starts_on")),
+                explanation=post.get("explanation", ""),
+            )
+        elif what == "objection":
+            services.record_objection(
+                actor,
+                pk,
+                kind=post.get("kind", ""),
+                objections=post.get("objections", ""),
+                resolved=post.get("resolved") == "on",
+            )
+        elif what == "appraisal":
+            clauses = [c.strip() for c in post.get("clauses", "").replace("，", ",").split(",") if c.strip()]
+            services.record_appraisal(
+                actor,
+                pk,
+                ethics=post.get("ethics", ""),
+                clauses=clauses,
+                peer_review_followed=post.get("peer_review_followed") == "on",
+            )
+        elif what == "confirm_appraisal":
+            services.confirm_appraisal(actor, pk)
+        elif what == "employer_pledge":
+            if post.get("agree") != "on":
+                raise ActionRefused("请勾选承诺内容")
+            services.employer_pledge(actor, pk)
+        else:
+            raise Http404
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "已保存")
+    return redirect("application", pk=pk)
+
+
+@login_required
+@require_POST
+def reveal_id_number(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    application = get_object_or_404(visible_applications(actor), pk=pk)
+    try:
+        number = services.reveal_id_number(actor, application)
+    except ActionRefused as exc:
+        return HttpResponse(f'<span class="error">{exc.reasons[0]}</span>', status=403)
+    return HttpResponse(f'<span data-testid="id-number">{number}</span> <span class="muted">（本次查看已记录）</span>')

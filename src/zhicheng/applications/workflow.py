@@ -1,0 +1,83 @@
+"""The way through (6.1) as one declarative table: (state, action, roles, next state, guard).
+
+The services apply it; the docs draw the workflow diagram from it. A guard returns the reasons an action may
+not happen now (empty: it may).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zhicheng.accounts.roles import Role
+from zhicheng.applications.models import State
+from zhicheng.applications.routes import STEP_ROLES
+
+REVIEWERS: frozenset[str] = frozenset(STEP_ROLES.values())
+EMPLOYER = frozenset({Role.EMPLOYER_CLERK, Role.EMPLOYER_LEADER})
+
+
+@dataclass(frozen=True)
+class Transition:
+    state: str
+    action: str
+    roles: frozenset[str]
+    target: str  # "next_step" and "back" are resolved by the service
+    guard: str | None
+    label: str
+    needs_reason: bool = False
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(State.DRAFT, "submit", frozenset({Role.APPLICANT}), State.EMPLOYER_REVIEW, "submit", "提交用人单位"),
+    Transition(State.DRAFT, "withdraw", frozenset({Role.APPLICANT}), State.WITHDRAWN, None, "撤回申报"),
+    Transition(
+        State.EMPLOYER_REVIEW,
+        "approve",
+        frozenset({Role.EMPLOYER_LEADER}),
+        State.CHAIN_REVIEW,
+        "employer_complete",
+        "单位推荐，报送审核",
+    ),
+    Transition(State.EMPLOYER_REVIEW, "return", EMPLOYER, State.RETURNED, None, "退回申报人修改", True),
+    Transition(
+        State.EMPLOYER_REVIEW, "reject", frozenset({Role.EMPLOYER_LEADER}), State.REJECTED, None, "不予推荐", True
+    ),
+    Transition(State.CHAIN_REVIEW, "approve", REVIEWERS, "next_step", "current_step", "审核通过"),
+    Transition(State.CHAIN_REVIEW, "return", REVIEWERS, State.RETURNED, "current_step", "退回修改", True),
+    Transition(State.CHAIN_REVIEW, "reject", REVIEWERS, State.REJECTED, "current_step", "审核不通过", True),
+    Transition(
+        State.RETURNED,
+        "resubmit",
+        frozenset({Role.APPLICANT, *EMPLOYER}),
+        "back",
+        "returned_to_actor",
+        "修改后重新提交",
+    ),
+    Transition(
+        State.RETURNED, "withdraw", frozenset({Role.APPLICANT}), State.WITHDRAWN, "returned_to_actor", "撤回申报"
+    ),
+)
+
+
+def transition(state: str, action: str) -> Transition | None:
+    for t in TRANSITIONS:
+        if t.state == state and t.action == action:
+            return t
+    return None
+
+
+def mermaid() -> str:
+    """The workflow diagram (Mermaid), drawn from the table."""
+    names = dict(State.choices)
+    lines = ["stateDiagram-v2"]
+    for t in TRANSITIONS:
+        if t.target == "back":
+            for back in (State.EMPLOYER_REVIEW, State.CHAIN_REVIEW):
+                lines.append(f"    {t.state} --> {back}: {t.label}（回到退回它的环节）")
+            continue
+        target = State.CHAIN_REVIEW if t.target == "next_step" else t.target
+        lines.append(f"    {t.state} --> {target}: {t.label}")
+    lines.append(f"    {State.CHAIN_REVIEW} --> {State.READY_FOR_COMMITTEE}: 最后一级审核通过")
+    for code, name in names.items():
+        lines.append(f"    {code}: {name}")
+    return "\n".join(lines)

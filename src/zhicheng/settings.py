@@ -1,0 +1,174 @@
+"""Settings, read from the environment with safe defaults (no secret in the repository).
+
+ZHICHENG_SECRET_KEY  the secret key; without it one is made once and kept in var/secret_key (not in git)
+ZHICHENG_DEBUG       "1" to turn debugging on (off by default)
+ZHICHENG_ALLOWED_HOSTS  comma-separated host names (127.0.0.1,localhost by default)
+DATABASE_URL         postgresql://… selects PostgreSQL; SQLite in var/ by default
+ZHICHENG_FIELD_KEY   the key that encrypts ID numbers at rest (urlsafe base64, 32 bytes); made like the secret key
+ZHICHENG_MEDIA_ROOT  where uploaded evidence is stored (var/evidence by default); never served as static files
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+
+# Lets the admin classes take type parameters at run time, as the type checker sees them.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("ZHICHENG_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def _kept_secret(name: str, make: str) -> str:
+    """A secret from the environment, else one made once and kept under var/ (outside the repository)."""
+    env = os.environ.get(f"ZHICHENG_{name.upper()}")
+    if env:
+        return env
+    path = VAR_DIR / name
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(make, encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _kept_secret("secret_key", secrets.token_urlsafe(50))
+FIELD_KEY = _kept_secret("field_key", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+DEBUG = os.environ.get("ZHICHENG_DEBUG", "") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("ZHICHENG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "zhicheng.accounts",
+    "zhicheng.applications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "zhicheng.accounts.middleware.ActingRoleMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "zhicheng.urls"
+WSGI_APPLICATION = "zhicheng.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zhicheng.accounts.middleware.acting_role",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'zhicheng.sqlite3'}", conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+# Passwords: argon2 first; repeated failures lock the user name *from that address* for a while, so that one
+# office's shared address cannot lock everyone out (django-axes).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("ZHICHENG_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZHICHENG_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+
+# Sessions end after 30 minutes without activity.
+SESSION_COOKIE_AGE = int(os.environ.get("ZHICHENG_SESSION_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; the cookie stays same-site
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = os.environ.get("ZHICHENG_HTTPS", "") == "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+# Chinese by default, with the notice's date style; the server's time is Beijing time.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+DATE_FORMAT = "Y年n月j日"
+DATETIME_FORMAT = "Y年n月j日 H:i"
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "static"
+
+# Evidence files: private storage, served only through a permission check (never a public URL).
+MEDIA_ROOT = Path(os.environ.get("ZHICHENG_MEDIA_ROOT", VAR_DIR / "evidence"))
+EVIDENCE_MAX_BYTES = int(os.environ.get("ZHICHENG_EVIDENCE_MAX_MB", "10")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Nothing is loaded from outside the server.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "style-src": ["'self'"],
+    "script-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# The year in force and its policy pack (the committee office changes it in the next issue's settings).
+ZHICHENG_YEAR = int(os.environ.get("ZHICHENG_YEAR", "2023"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"zhicheng": {"handlers": ["console"], "level": "INFO"}},
+}

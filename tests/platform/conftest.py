@@ -1,0 +1,159 @@
+"""Fixtures for the platform's tests: the real organisations (loaded by the migration) and people in roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from stdnum.cn import uscc
+
+from tests.policy.support import example
+from zhicheng.accounts.models import Area, Membership, Organisation, User
+from zhicheng.accounts.roles import OrgKind, Role
+from zhicheng.applications import services
+from zhicheng.applications.models import Application
+
+PASSWORD = "test-password-123"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# After every publicity of the fixtures has run its 5 working days.
+LATER = dt.date(2023, 10, 20)
+
+
+def credit_code(seed: int) -> str:
+    body = f"91140900{seed:09d}"[:17]
+    return body + uscc.calc_check_digit(body)
+
+
+class World:
+    """Organisations and people, made on demand."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def area(self, name: str) -> Area:
+        return Area.objects.get(name=name)
+
+    def employer(
+        self,
+        name: str,
+        area: str = "原平市",
+        *,
+        sector: str = "state_owned_enterprise",
+        level: str = "county",
+        competent: str | None = None,
+    ) -> Organisation:
+        self.n += 1
+        return Organisation.objects.create(
+            name=name,
+            kind=OrgKind.EMPLOYER,
+            area=self.area(area),
+            sector=sector,
+            level=level,
+            credit_code=credit_code(self.n),
+            competent_department=Organisation.objects.get(name=competent) if competent else None,
+        )
+
+    def agency(self, name: str, kind: str, area: str = "忻州市") -> Organisation:
+        return Organisation.objects.create(name=name, kind=kind, area=self.area(area), level="city")
+
+    def person(self, username: str, role: str, org: Organisation | None) -> Membership:
+        user = User.objects.filter(username=username).first() or User.objects.create_user(
+            username=username, password=PASSWORD, full_name=username
+        )
+        return Membership.objects.create(user=user, role=role, organisation=org)
+
+    def applicant(
+        self,
+        username: str,
+        employer: Organisation,
+        profile: str = "01-bachelor-assistant-engineer",
+        changes: dict[str, Any] | None = None,
+    ) -> Membership:
+        m = self.person(username, Role.APPLICANT, employer)
+        data = example(profile)
+        data["identity"] = {**data["identity"], "name": f"申报人{username}"}
+        data["employment"] = {**data["employment"], "employer_name": employer.name, "county": employer.area.name}
+        if username != "applicant":  # each person needs an ID number of their own
+            data["identity"].pop("id_number", None)
+        data.update(changes or {})
+        services.save_profile(m.user, data)
+        return m
+
+    def bureau(self, username: str, area: str, kind: str) -> Membership:
+        a = self.area(area)
+        org = a.hr_bureau if kind == "hr" else a.iit_bureau
+        role = Role.COUNTY_HR_REVIEWER if kind == "hr" else Role.COUNTY_IIT_REVIEWER
+        return self.person(username, role, org)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return World()
+
+
+def through_employer(application: Application, leader: Membership, *, start: dt.date = dt.date(2023, 9, 4)) -> None:
+    """Do the employer's part (peer review, appraisal, three publicities with photos, pledge) and recommend."""
+    services.record_peer_review(
+        leader,
+        application.pk,
+        held_on=start,
+        members=[
+            {"name": n, "kind": k}
+            for n, k in (("甲", "masses"), ("乙", "peers"), ("丙", "leaders"), ("丁", "research"))
+        ],
+        opinion="同意推荐",
+    )
+    services.record_appraisal(
+        leader, application.pk, ethics="品德良好", clauses=["3.4.1", "3.5.1.1"], peer_review_followed=True
+    )
+    services.confirm_appraisal(leader, application.pk)
+    for kind in ("conditions", "materials", "appraisal"):
+        services.post_publicity(leader, application.pk, kind=kind, starts_on=start, explanation="公示无异议")
+        services.add_evidence(
+            leader,
+            SimpleUploadedFile("p.png", PNG),
+            kind="publicity_photo",
+            fact=f"publicity:{kind}",
+            application_id=application.pk,
+        )
+    services.employer_pledge(leader, application.pk)
+    services.perform(leader, application.pk, "approve", today=LATER)
+
+
+@pytest.fixture
+def county_case(world: World) -> dict[str, Any]:
+    """A county-owned employer in 原平市, its applicant, leader and clerk, and the county's two reviewers."""
+    employer = world.employer("原平市测试工程有限公司")
+    applicant = world.applicant("applicant", employer)
+    leader = world.person("leader", Role.EMPLOYER_LEADER, employer)
+    clerk = world.person("clerk", Role.EMPLOYER_CLERK, employer)
+    hr = world.bureau("yp_hr", "原平市", "hr")
+    iit = world.bureau("yp_iit", "原平市", "iit")
+    application = services.create_application(
+        applicant, level="engineer", path="engineer_bachelor", employer=employer, area=employer.area
+    )
+    return {
+        "employer": employer,
+        "applicant": applicant,
+        "leader": leader,
+        "clerk": clerk,
+        "hr": hr,
+        "iit": iit,
+        "application": application,
+    }
+
+
+@pytest.fixture
+def submit() -> Callable[[dict[str, Any]], None]:
+    def go(case: dict[str, Any]) -> None:
+        services.applicant_pledge(case["applicant"], case["application"].pk)
+        services.perform(case["applicant"], case["application"].pk, "submit")
+
+    return go
