@@ -6,10 +6,11 @@ permission module, so an API client sees exactly what the person sees in the bro
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -138,15 +139,29 @@ def get_profile(request: HttpRequest) -> dict[str, Any]:
     return {"facts": profile.facts, "id_number": profile.id_number_masked or None}
 
 
-@api.put("/profile", response={200: dict, 422: list[Problem]}, summary="保存本人申报信息（整体校验，有误则不保存）")
-def put_profile(request: HttpRequest, facts: dict[str, Any]) -> Any:
+@api.put(
+    "/profile",
+    response={200: dict, 422: list[Problem]},
+    summary="保存本人申报信息（整体校验，有误则不保存）",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object", "description": "Facts (zhicheng schema)"}}},
+        }
+    },
+)
+def put_profile(request: HttpRequest) -> Any:
     if _membership(request).role != "applicant":
         raise HttpError(403, "只有申报人可以填写申报人信息")
     try:
+        facts = json.loads(request.body or b"{}")
+    except ValueError as exc:
+        raise HttpError(400, "请求内容不是有效的 JSON") from exc
+    try:
         profile = services.save_profile(_user(request), facts)
     except FactsError as exc:
-        return 422, [{"path": p, "reason": r} for p, r in exc.problems]
-    return 200, {"facts": profile.facts, "id_number": profile.id_number_masked or None}
+        return Status(422, [{"path": p, "reason": r} for p, r in exc.problems])
+    return Status(200, {"facts": profile.facts, "id_number": profile.id_number_masked or None})
 
 
 @api.get("/profile/check", summary="申报条件自查")

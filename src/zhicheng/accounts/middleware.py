@@ -38,6 +38,8 @@ def acting_role(request: HttpRequest) -> dict[str, Any]:
     others = []
     if membership is not None:
         others = list(
-            Membership.objects.filter(user_id=membership.user_id).exclude(pk=membership.pk).select_related("organisation")
+            Membership.objects.filter(user_id=membership.user_id)
+            .exclude(pk=membership.pk)
+            .select_related("organisation")
         )
     return {"membership": membership, "other_memberships": others}

@@ -126,16 +126,35 @@ def fields_form(names: tuple[str, ...]) -> type[forms.Form]:
     return type("FactsFieldsForm", (forms.Form,), fields)
 
 
-class AssessmentYearForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=1950, max_value=2100)
+class _YearRow(forms.Form):
+    """A row of a table by year; a blank row is ignored, a half-filled one is an error."""
+
+    year = forms.IntegerField(label="年度", min_value=1950, max_value=2100, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        filled = [k for k, v in data.items() if k != "year" and v not in (None, "")]
+        if filled and data.get("year") is None:
+            self.add_error("year", "请填写年度")
+        return data
+
+
+class AssessmentYearForm(_YearRow):
     grade = forms.ChoiceField(
         label="考核结果",
-        choices=[(v, VALUE_LABELS[v]) for v in ("excellent", "qualified", "basically_qualified", "unqualified")],
+        required=False,
+        choices=[("", "—")]
+        + [(v, VALUE_LABELS[v]) for v in ("excellent", "qualified", "basically_qualified", "unqualified")],
     )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("year") is not None and not data.get("grade"):
+            self.add_error("grade", "请选择考核结果")
+        return data
 
-class HoursYearForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=1950, max_value=2100)
+
+class HoursYearForm(_YearRow):
     public = forms.FloatField(label="公需课学时", min_value=0, required=False)
     professional = forms.FloatField(label="专业课学时", min_value=0, required=False)
 
@@ -223,6 +242,7 @@ class SectionForms:
             if records:
                 return records
             return [] if self.none_form is not None and self.none_form.cleaned_data.get("none") else None
+        rows = [r for r in rows if r.get("year") is not None]
         if s.model is None:
             return {int(r["year"]): r["grade"] for r in rows} or None
         return {int(r["year"]): _from_cleaned({k: v for k, v in r.items() if k != "year"}) for r in rows} or None

@@ -4,7 +4,12 @@ from typing import Any
 
 from django import template
 
-from zhicheng.applications.labels import VALUE_LABELS
+from zhicheng.applications.labels import ACTION_LABELS, VALUE_LABELS
+from zhicheng.applications.models import State
+from zhicheng.policy.paths import all_paths
+
+STATE_LABELS = dict(State.choices)
+PATH_NAMES = {p.id: p.name for p in all_paths()}
 
 register = template.Library()
 
@@ -24,3 +29,18 @@ def label(value: Any) -> str:
 @register.filter
 def get(mapping: dict[str, Any], key: str) -> Any:
     return (mapping or {}).get(key)
+
+
+@register.filter
+def action_label(value: str) -> str:
+    return ACTION_LABELS.get(value, value)
+
+
+@register.filter
+def state_label(value: str) -> str:
+    return STATE_LABELS.get(value, value or "—")
+
+
+@register.filter
+def path_label(value: str) -> str:
+    return PATH_NAMES.get(value, value)

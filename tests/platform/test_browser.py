@@ -1,0 +1,146 @@
+"""The county route in a real browser (Playwright driving Debian's Chromium): each role signs in and takes one
+application from draft to "ready for the committee". Screenshots are kept in test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.platform.conftest import PASSWORD, PNG, World
+from zhicheng.accounts.roles import Role
+from zhicheng.applications.models import Application, State
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "county-route"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)"),
+]
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def test_county_route_in_the_browser(live_server: Any, browser: Any, world: World, tmp_path: Path) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    employer = world.employer("原平市浏览器测试工程有限公司")
+    world.applicant("applicant", employer)
+    world.person("clerk", Role.EMPLOYER_CLERK, employer)
+    world.person("leader", Role.EMPLOYER_LEADER, employer)
+    world.bureau("yp_hr", "原平市", "hr")
+    world.bureau("yp_iit", "原平市", "iit")
+    photo = tmp_path / "notice-board.png"
+    photo.write_bytes(PNG)
+    shot = iter(range(1, 100))
+
+    def session(username: str) -> Any:
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    def press(page: Any, selector: str) -> None:
+        """Click what posts a form, and wait for the page that answers."""
+        with page.expect_navigation():
+            page.locator(selector).first.click()
+
+    def snap(page: Any, name: str) -> None:
+        page.screenshot(path=str(ARTIFACTS / f"{next(shot):02d}-{name}.png"), full_page=True)
+
+    # The applicant: the self-check, then a new application, the pledge and the submission.
+    page = session("applicant")
+    page.goto(f"{live_server.url}/profile/")
+    page.wait_for_selector("[data-testid=decision] details")
+    assert "符合条件" in page.inner_text("[data-testid=decision]")
+    snap(page, "applicant-self-check")
+    page.goto(f"{live_server.url}/applications/new/")
+    page.select_option("select[name=level]", "engineer")
+    page.select_option("select[name=path]", "engineer_bachelor")
+    press(page, "button.primary")
+    pk = int(page.url.rstrip("/").split("/")[-1])
+    page.check("input[name=agree]")
+    press(page, "form[action$='record/applicant_pledge/'] button")
+    press(page, "[data-action=submit]")
+    assert page.inner_text("[data-testid=state]") == "用人单位审核中", page.inner_text("main")[:800]
+    snap(page, "applicant-submitted")
+    page.context.close()
+
+    # The employer's clerk: peer review, three publicities with photos, the appraisal.
+    page = session("clerk")
+    page.goto(f"{live_server.url}/applications/{pk}/")
+    form = page.locator("form[action$='record/peer_review/']")
+    form.locator("input[name=held_on]").fill("2023-09-04")
+    names = form.locator("input[name=member_name]")
+    for i, name in enumerate(("群众甲", "同行乙", "领导丙", "科研丁")):
+        names.nth(i).fill(name)
+    form.locator("textarea[name=opinion]").fill("评议组一致同意推荐")
+    press(page, "form[action$='record/peer_review/'] button")
+    assert "已记录" in page.inner_text("[data-testid=employer]")
+    form = page.locator("form[action$='record/appraisal/']")
+    form.locator("textarea[name=ethics]").fill("思想品德良好，遵守职业道德")
+    form.locator("input[name=clauses]").fill("3.4.1, 3.5.1.1")
+    form.locator("input[name=peer_review_followed]").check()
+    press(page, "form[action$='record/appraisal/'] button")
+    for kind in ("conditions", "materials", "appraisal"):
+        block = page.locator(f"form[action$='record/publicity/']:has(input[value={kind}])")
+        block.locator("input[name=starts_on]").fill("2023-09-04")
+        block.locator("textarea[name=explanation]").fill("在单位公示栏公示5个工作日，无异议")
+        press(page, f"form[action$='record/publicity/']:has(input[value={kind}]) button")
+        upload = f"form:has(input[name=fact][value='publicity:{kind}'])"
+        page.locator(f"{upload} input[type=file]").set_input_files(str(photo))
+        press(page, f"{upload} button")
+        assert "已上传" in page.inner_text("ul.messages")
+    snap(page, "employer-clerk-records")
+    page.context.close()
+
+    # The employer's leader: confirms the appraisal, pledges and recommends.
+    page = session("leader")
+    page.goto(f"{live_server.url}/applications/{pk}/")
+    press(page, "form[action$='record/confirm_appraisal/'] button")
+    page.locator("form[action$='record/employer_pledge/'] input[name=agree]").check()
+    press(page, "form[action$='record/employer_pledge/'] button")
+    press(page, "[data-action=approve]")
+    assert page.inner_text("[data-testid=state]") == "逐级审核中"
+    snap(page, "employer-leader-recommended")
+    page.context.close()
+
+    # The county HR bureau, then the county IIT bureau.
+    for username, comment in (("yp_hr", "经审核，材料真实，同意"), ("yp_iit", "同意报送评委会")):
+        page = session(username)
+        press(page, f"a[href='/applications/{pk}/']")
+        page.fill("textarea[name=reason]", comment)
+        press(page, "[data-action=approve]")
+        snap(page, f"{username}-approved")
+        page.context.close()
+
+    assert Application.objects.get(pk=pk).state == State.READY_FOR_COMMITTEE
+    page = session("applicant")
+    page.goto(f"{live_server.url}/applications/{pk}/")
+    assert page.inner_text("[data-testid=state]") == "待报送评委会"
+    timeline = page.inner_text("[data-testid=timeline]")
+    assert timeline.count("审核通过／推荐") == 3 and "经审核，材料真实，同意" in timeline
+    assert "待报送评委会" in timeline
+    snap(page, "applicant-sees-ready")
+    page.context.close()

@@ -1,0 +1,129 @@
+"""The permission matrix: every role against a case's page, its files and its actions, and guessing ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from tests.platform.conftest import PDF, PNG, World, through_employer
+from zhicheng.accounts.models import Organisation
+from zhicheng.accounts.roles import OrgKind, Role
+from zhicheng.applications import services
+from zhicheng.applications.models import Application, State
+
+# role → (sees the case in chain review at the county HR step, may approve it now)
+MATRIX: dict[str, tuple[bool, bool]] = {
+    "owner": (True, False),
+    "other_applicant": (False, False),
+    "employer_clerk": (True, False),
+    "employer_leader": (True, False),
+    "other_employer": (False, False),
+    "county_hr": (True, True),
+    "county_iit": (False, False),  # its step is not reached yet
+    "other_county_hr": (False, False),
+    "competent_department": (False, False),
+    "committee_clerk": (False, False),  # only cases ready for the committee
+    "city_hr": (True, False),
+    "expert": (False, False),
+    "administrator": (True, False),
+}
+
+
+@pytest.fixture
+def matrix_world(world: World, county_case: dict[str, Any], submit: Any) -> dict[str, Any]:
+    submit(county_case)
+    app = county_case["application"]
+    profile_file = services.add_evidence(
+        county_case["applicant"], SimpleUploadedFile("d.pdf", PDF), kind="diploma", fact="education[0]"
+    )
+    through_employer(app, county_case["leader"])
+    other_employer = world.employer("代县别的公司", "代县")
+    people = {
+        "owner": county_case["applicant"],
+        "other_applicant": world.applicant("other", other_employer),
+        "employer_clerk": county_case["clerk"],
+        "employer_leader": county_case["leader"],
+        "other_employer": world.person("oe", Role.EMPLOYER_CLERK, other_employer),
+        "county_hr": county_case["hr"],
+        "county_iit": county_case["iit"],
+        "other_county_hr": world.bureau("dx_hr", "代县", "hr"),
+        "competent_department": world.person(
+            "cd", Role.COMPETENT_DEPARTMENT_REVIEWER, Organisation.objects.get(name="忻州市住房和城乡建设局")
+        ),
+        "committee_clerk": world.person(
+            "cc", Role.COMMITTEE_CLERK, Organisation.objects.get(kind=OrgKind.COMMITTEE_OFFICE)
+        ),
+        "city_hr": world.person("ch", Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU)),
+        "expert": world.person("ex", Role.EXPERT, None),
+        "administrator": world.person("ad", Role.ADMINISTRATOR, None),
+    }
+    photo = app.evidence.first()
+    return {"app": app, "people": people, "profile_file": profile_file, "photo": photo}
+
+
+@pytest.mark.parametrize("who", list(MATRIX))
+def test_role_against_page_files_and_actions(matrix_world: dict[str, Any], who: str) -> None:
+    sees, may_approve = MATRIX[who]
+    app = matrix_world["app"]
+    client = Client()
+    client.force_login(matrix_world["people"][who].user)
+    page = client.get(f"/applications/{app.pk}/")
+    assert page.status_code == (200 if sees else 404)
+    for evidence in (matrix_world["profile_file"], matrix_world["photo"]):
+        response = client.get(f"/evidence/{evidence.pk}/")
+        assert response.status_code == (200 if sees else 404), evidence.kind
+    api = client.get(f"/api/applications/{app.pk}")
+    assert api.status_code == (200 if sees else 404)
+    listed = [a["id"] for a in client.get("/api/applications").json()]
+    assert (app.pk in listed) == sees
+    client.post(f"/applications/{app.pk}/do/approve/", {"reason": "同意"})
+    app.refresh_from_db()
+    assert (app.step == 1) == may_approve
+    assert app.state == State.CHAIN_REVIEW
+
+
+def test_guessing_another_countys_case_id(world: World, county_case: dict[str, Any], submit: Any) -> None:
+    submit(county_case)
+    through_employer(county_case["application"], county_case["leader"])
+    intruder = world.bureau("dx_hr2", "代县", "hr")
+    client = Client()
+    client.force_login(intruder.user)
+    for pk in range(1, Application.objects.count() + 3):
+        assert client.get(f"/applications/{pk}/").status_code == 404
+        assert client.post(f"/applications/{pk}/do/approve/").status_code in (302, 404)
+    county_case["application"].refresh_from_db()
+    assert county_case["application"].step == 0
+
+
+def test_the_committee_office_sees_a_case_once_it_is_ready(
+    county_case: dict[str, Any], submit: Any, world: World
+) -> None:
+    submit(county_case)
+    through_employer(county_case["application"], county_case["leader"])
+    clerk = world.person("cc2", Role.COMMITTEE_CLERK, Organisation.objects.get(kind=OrgKind.COMMITTEE_OFFICE))
+    client = Client()
+    client.force_login(clerk.user)
+    pk = county_case["application"].pk
+    assert client.get(f"/applications/{pk}/").status_code == 404
+    services.perform(county_case["hr"], pk, "approve")
+    services.perform(county_case["iit"], pk, "approve")
+    assert client.get(f"/applications/{pk}/").status_code == 200
+
+
+def test_a_draft_is_the_applicants_alone(county_case: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(county_case["clerk"].user)
+    assert client.get(f"/applications/{county_case['application'].pk}/").status_code == 404
+
+
+def test_files_have_no_public_url(matrix_world: dict[str, Any]) -> None:
+    evidence = matrix_world["profile_file"]
+    assert evidence.file.name and not evidence.file.name.endswith("d.pdf")  # a server-chosen name
+    client = Client()
+    assert client.get(f"/evidence/{evidence.pk}/").status_code == 302  # sign in first
+    assert client.get(f"/media/{evidence.file.name}").status_code == 404
+    assert client.get(f"/static/{evidence.file.name}").status_code == 404
+    assert PNG  # the photo fixture is a real PNG
