@@ -175,8 +175,19 @@ STATUS_LABELS = {"pass": "符合", "fail": "不符合", "unknown": "未知", "re
 LEVEL_LABELS = {"technician": "技术员", "assistant_engineer": "助理工程师", "engineer": "工程师"}
 
 ACTION_LABELS = {
-    "create": "创建申报", "applicant_pledge": "申报人承诺", "submit": "提交用人单位", "withdraw": "撤回申报",
-    "peer_review": "记录民主评议", "publicity": "公示", "objection": "记录公示异议", "appraisal": "出具鉴定意见",
-    "appraisal_confirmed": "单位负责人确认鉴定意见", "employer_pledge": "单位承诺", "evidence": "上传材料",
-    "approve": "审核通过／推荐", "return": "退回修改", "reject": "不予推荐／审核不通过", "resubmit": "修改后重新提交",
+    "create": "创建申报",
+    "applicant_pledge": "申报人承诺",
+    "submit": "提交用人单位",
+    "withdraw": "撤回申报",
+    "peer_review": "记录民主评议",
+    "publicity": "公示",
+    "objection": "记录公示异议",
+    "appraisal": "出具鉴定意见",
+    "appraisal_confirmed": "单位负责人确认鉴定意见",
+    "employer_pledge": "单位承诺",
+    "evidence": "上传材料",
+    "approve": "审核通过／推荐",
+    "return": "退回修改",
+    "reject": "不予推荐／审核不通过",
+    "resubmit": "修改后重新提交",
 }
