@@ -11,9 +11,10 @@ from typing import Any
 
 from zhicheng.policy.calendar import CalendarYearMissing, default_calendar
 from zhicheng.policy.engine import check_pack, evaluate
-from zhicheng.policy.facts import Facts, FactsError, read_facts_file
-from zhicheng.policy.findings import Decision
+from zhicheng.policy.facts import DATE_YEARS, Facts, FactsError, read_facts_file
+from zhicheng.policy.findings import Decision, LevelResult, PathResult
 from zhicheng.policy.pack import Pack, PackError, available_packs, load_pack, pack_for_year
+from zhicheng.policy.paths import EXCLUSIONS
 from zhicheng.policy.retirement import retirement_date_for
 
 LEVEL_NAMES = {"technician": "技术员", "assistant_engineer": "助理工程师", "engineer": "工程师"}
@@ -32,9 +33,13 @@ class BadInput(Exception):
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as exc:
         raise BadInput(f"不是有效日期 (not a valid date, YYYY-MM-DD): {text}") from exc
+    low, high = DATE_YEARS
+    if not low <= day.year <= high:
+        raise BadInput(f"日期 {text} 的年份应在{low}—{high}年之间 (year outside {low}–{high})")
+    return day
 
 
 def _pack(args: argparse.Namespace) -> Pack:
@@ -45,14 +50,33 @@ def _pack(args: argparse.Namespace) -> Pack:
     return load_pack()
 
 
+def rank_paths(result: LevelResult) -> list[PathResult]:
+    """The paths in the order that decides the level: eligible, then refer, then incomplete, then the ineligible
+    paths that are met in a later year (soonest first), then the other ineligible ones, the most conditions
+    met first."""
+
+    def key(p: PathResult) -> tuple[int, int, int, int]:
+        passes = sum(f.status == "pass" for f in p.findings)
+        fails = sum(f.status == "fail" for f in p.findings)
+        if p.outcome != "ineligible":
+            return (("eligible", "refer", "incomplete").index(p.outcome), 0, -passes, fails)
+        if p.earliest_year is not None:
+            return (3, p.earliest_year, -passes, fails)
+        return (4, 0, -passes, fails)
+
+    return sorted(result.paths, key=key)
+
+
 def format_text(decision: Decision, pack: Pack, *, paths_shown: int = 3) -> str:
-    """For a clerk: per level the outcome, then each failing or unknown condition with its clause id; the
+    """For a clerk: per level the outcome, then its paths in the order that decides it (``rank_paths``) — every
+    refer and incomplete path, and the ineligible ones met soonest in a later year, always with each failing or
+    unknown condition and its clause id; only ineligible paths are ever named together in the last line. The
     words of every clause cited follow once at the end."""
     cited: dict[str, None] = {}
     lines = [
         f"{decision.year}年度 · 政策包 {decision.pack}（{decision.pack_version}）· 基准日 {decision.reference_date}"
     ]
-    blocking = [f for f in decision.exclusions if f.status != "pass"]
+    blocking = [f for f in decision.exclusions if f.status != "pass" and f.condition in EXCLUSIONS]
     if blocking:
         lines.append("申报范围与限制（适用于各层级）：")
         lines += _finding_lines(blocking, "  ", cited)
@@ -62,24 +86,30 @@ def format_text(decision: Decision, pack: Pack, *, paths_shown: int = 3) -> str:
         if result.eligible_paths:
             head += "：" + "；".join(f"{p.name}〔{p.clause}〕" for p in result.paths if p.outcome == "eligible")
             cited.update(dict.fromkeys(p.clause for p in result.paths if p.outcome == "eligible"))
-        elif result.earliest_year is not None:
+        elif result.outcome == "ineligible" and result.earliest_year is not None:
             head += f"（如无其他变化，最早{result.earliest_year}年度可申报）"
         lines.append(head)
+        own = [f for f in result.exclusions if f.status != "pass" and f.condition not in EXCLUSIONS]
+        if own:
+            lines.append("  本层级的限制：")
+            lines += _finding_lines(own, "    ", cited)
         if result.outcome == "eligible":
             continue
-        # The paths closest to being met first; the rest are named only.
-        ranked = sorted(
-            result.paths,
-            key=lambda p: (
-                -sum(f.status == "pass" for f in p.findings),
-                sum(f.status == "fail" for f in p.findings),
-            ),
-        )
-        for path in ranked[:paths_shown]:
-            lines.append(f"  · {path.name}〔{path.clause}〕— {OUTCOME_NAMES[path.outcome]}")
+        ranked = rank_paths(result)
+        # A path that decides the level is never folded into the last line: every path that may still be met
+        # (refer, incomplete) and those met soonest in a later year show their findings; the budget of
+        # ``paths_shown`` is filled from the rest in rank order.
+        soonest = min((p.earliest_year for p in ranked if p.earliest_year is not None), default=None)
+        decisive = [p for p in ranked if p.outcome != "ineligible" or (soonest and p.earliest_year == soonest)]
+        shown = decisive + [p for p in ranked if p not in decisive][: max(0, paths_shown - len(decisive))]
+        shown.sort(key=ranked.index)
+        for path in shown:
+            when = f"，{path.earliest_year}年度可满足" if path.earliest_year is not None else ""
+            lines.append(f"  · {path.name}〔{path.clause}〕— {OUTCOME_NAMES[path.outcome]}{when}")
             lines += _finding_lines([f for f in path.findings if f.status != "pass"], "      ", cited)
-        if len(ranked) > paths_shown:
-            lines.append("  · 其余路径不符合：" + "；".join(p.name for p in ranked[paths_shown:]))
+        rest = [p for p in ranked if p not in shown]
+        if rest:
+            lines.append("  · 其余路径不符合：" + "；".join(p.name for p in rest))
         if result.missing_facts:
             lines.append("  尚缺信息（按影响路径数排序）：" + "、".join(result.missing_facts[:10]))
     if decision.warnings:

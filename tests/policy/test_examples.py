@@ -21,7 +21,8 @@ from zhicheng.policy.pack import load_pack
 # file stem → {level: outcome} for every level, plus where it matters:
 #   eligible_paths / refer_paths: {level: [path ids]} — the exact set of paths with that outcome;
 #   earliest_year: {level: year} (R2);
-#   exceptions: {path id: {condition: exception label}} — the finding that opened the path.
+#   exceptions: {path id: {condition: exception label}} — the finding that opened the path;
+#   exclusions: {level: {condition: status}} — an exclusion binding that level (7.2 binds only last year's level).
 EXPECTED: dict[str, dict[str, Any]] = {
     # 3.3.1c: bachelor, assistant engineer granted 2019 (SOE: from the grant) → 4 years by 2023.
     "01-bachelor-assistant-engineer": {
@@ -115,11 +116,16 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     # 7.2b + R19: failed the committee last year, new achievements declared → at best refer.
     "13-failed-committee-last-year": {
-        # 7.2 binds evaluation (评审); the technician title is determined (确定), so it is not held back.
+        # 7.2 binds only the level applied for last year (R19): engineer. The technician title is determined
+        # (确定), not evaluated; assistant engineer is not bound (and is unmet anyway: no 3.5.2 achievement).
         "technician": "eligible",
         "assistant_engineer": "ineligible",
         "engineer": "refer",
         "refer_paths": {"engineer": ["engineer_bachelor"]},
+        "exclusions": {
+            "engineer": {"last_year_rule_engineer": "refer"},
+            "assistant_engineer": {"last_year_rule_ae": "pass"},
+        },
     },
     # 2.1.3 + R7: public institution, demerit from 2023-03-01 (12 months) running on 2023-10-16.
     "14-public-institution-demerit": {
@@ -164,6 +170,10 @@ def test_example_decision(stem: str) -> None:
             assert got == sorted(paths), (level, outcome, got)
     for level, year in expect.get("earliest_year", {}).items():
         assert decision.levels[level].earliest_year == year, (level, decision.levels[level].earliest_year)
+    for level, wanted_status in expect.get("exclusions", {}).items():
+        got_status = {f.condition: f.status for f in decision.levels[level].exclusions}
+        for cond, status in wanted_status.items():
+            assert got_status[cond] == status, (level, cond, got_status.get(cond))
     paths = {p.path: p for lvl in decision.levels.values() for p in lvl.paths}
     for path_id, wanted in expect.get("exceptions", {}).items():
         findings = {f.condition: f for f in paths[path_id].findings}

@@ -131,3 +131,43 @@ def test_a_known_fact_never_turns_eligible_into_incomplete(name: str, data: st.D
 def test_same_facts_same_decision(name: str) -> None:
     facts = load_facts(example(name), PACK)
     assert evaluate(facts, PACK).to_dict() == evaluate(load_facts(example(name), PACK), PACK).to_dict()
+
+
+# A work summary text that names no one: neutral sentences only, checked against each example's personal strings.
+NEUTRAL = (
+    "本人长期从事工程技术工作，熟悉相关规范和验收标准。",
+    "在项目中负责施工方案的编制和技术交底，保证了工程质量和安全。",
+    "近年来撰写的论文围绕监测数据分析和质量控制展开，提出了改进方法。",
+    "参与编制施工工法，已在多个项目中推广使用，取得了良好的社会效益。",
+    "注重培养青年技术人员，定期组织技术讲座和现场观摩。",
+)
+
+
+@SETTINGS
+@given(st.sampled_from(NAMES), st.lists(st.sampled_from(NEUTRAL), min_size=1, max_size=5))
+def test_an_anonymous_text_without_the_employer_never_turns_eligible_into_incomplete(
+    name: str, sentences: list[str]
+) -> None:
+    """R18: adding a work summary text that contains none of the personal strings, with the employer's name
+    removed (so the text alone cannot prove anonymity), must not make an eligible level incomplete: the declared
+    ``anonymous`` fact still settles it."""
+    from zhicheng.policy.text import count_chars, personal_info_hits
+
+    data = example(name)
+    before = outcomes(data)
+    text = ""
+    while count_chars(text) < 2100:
+        text += "".join(sentences)
+    ident, emp = data["identity"], data["employment"]
+    assert not personal_info_hits(
+        text, name=ident.get("name"), employer=emp.get("employer_name"), county=emp.get("county")
+    )
+    changed = copy.deepcopy(data)
+    changed["employment"]["employer_name"] = None
+    changed["work_summary"] = {**changed["work_summary"], "text": text}  # every example declares anonymous: true
+    after = outcomes(changed)
+    assert before is not None and after is not None
+    for level, outcome in before.items():
+        if outcome == "eligible":
+            assert after[level] != "incomplete", (name, level)
+            assert after[level] == "eligible", (name, level, after[level])

@@ -245,7 +245,7 @@ def _guard_submit(actor: Membership, application: Application, today: dt.date) -
     if path is None:
         reasons.append("所选申报路径不属于该层级")
     elif path.outcome == "ineligible":
-        failing = [f"〔{f.clause}〕{f.message}" for f in decision.exclusions + path.findings if f.status == "fail"]
+        failing = [f"〔{f.clause}〕{f.message}" for f in level.exclusions + path.findings if f.status == "fail"]
         reasons.append("按所选路径不符合申报条件：" + "；".join(failing))
     elif path.outcome == "incomplete":
         reasons.append("申报信息不全，请补充：" + "、".join(level.missing_facts[:8]))

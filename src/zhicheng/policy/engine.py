@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from pathlib import Path
 
 import zhicheng.policy.conditions  # noqa: F401 — registers the conditions
 from zhicheng.policy.conditions.assessment import warnings
 from zhicheng.policy.facts import Facts
 from zhicheng.policy.findings import LEVELS, Decision, Finding, LevelResult, Outcome, PathResult, Status
 from zhicheng.policy.pack import Pack, PackError
-from zhicheng.policy.paths import EXCLUSIONS, LEVEL_EXCLUSIONS, PATHS, PathDef, all_paths
+from zhicheng.policy.paths import ALL_EXCLUSIONS, LEVEL_EXCLUSIONS, PATHS, PathDef, all_paths
 from zhicheng.policy.registry import CONDITIONS, Ctx
 
 
@@ -93,10 +95,11 @@ def _level(ctx: Ctx, results: dict[str, Finding], level: str, exclusions: list[F
         missing_facts=[] if outcome == "eligible" else _missing_facts(paths, exclusions),
         earliest_year=earliest,
         eligible_paths=[p.path for p in paths if p.outcome == "eligible"],
+        exclusions=exclusions,
     )
 
 
-_ORDER: tuple[str, ...] = tuple(dict.fromkeys([*EXCLUSIONS, *(c for p in all_paths() for c in p.conditions)]))
+_ORDER: tuple[str, ...] = tuple(dict.fromkeys([*ALL_EXCLUSIONS, *(c for p in all_paths() for c in p.conditions)]))
 
 
 def evaluate(facts: Facts, pack: Pack) -> Decision:
@@ -104,7 +107,7 @@ def evaluate(facts: Facts, pack: Pack) -> Decision:
     ctx = Ctx(facts, pack)
     # Each condition runs once; the paths share its finding.
     results = {name: CONDITIONS[name].run(ctx) for name in _ORDER}
-    exclusions = [results[name] for name in EXCLUSIONS]
+    exclusions = [results[name] for name in ALL_EXCLUSIONS]
     levels = {
         level: _level(ctx, results, level, [results[name] for name in LEVEL_EXCLUSIONS[level]]) for level in LEVELS
     }
@@ -119,10 +122,30 @@ def evaluate(facts: Facts, pack: Pack) -> Decision:
     )
 
 
+SOURCE_DIR = Path(__file__).parent
+_SOURCE_CLAUSE = re.compile(r'clause="([0-9][0-9.]*[a-z]?)"')
+_SOURCE_CONDITION = re.compile(r'@condition\("[a-z0-9_]+", "([0-9][0-9.]*[a-z]?)"')
+
+
+def source_clause_ids(root: Path = SOURCE_DIR) -> dict[str, list[str]]:
+    """Every clause id written in the engine's source — ``clause="…"`` and ``@condition(name, "…")`` — and the
+    files (relative to ``root``) that write it."""
+    out: dict[str, list[str]] = {}
+    for file in sorted(root.rglob("*.py")):
+        text = file.read_text(encoding="utf-8")
+        for clause in sorted(set(_SOURCE_CLAUSE.findall(text)) | set(_SOURCE_CONDITION.findall(text))):
+            out.setdefault(clause, []).append(file.relative_to(root).as_posix())
+    return out
+
+
 def check_pack(pack: Pack) -> list[str]:
-    """Problems between the rules and a pack: a condition citing a clause with no text, a path naming a
-    condition that does not exist, a parameter a rule asks for that the pack lacks."""
+    """Problems between the rules and a pack: a condition or a branch of the engine's source citing a clause
+    with no text, a path naming a condition that does not exist, a parameter a rule asks for that the pack
+    lacks."""
     problems: list[str] = []
+    for clause, files in source_clause_ids().items():
+        if clause not in pack.clauses:
+            problems.append(f"{pack.source['clauses.yaml']}: clauses.{clause} is missing (cited in {', '.join(files)})")
     for cond in CONDITIONS.values():
         if cond.clause not in pack.clauses:
             problems.append(f"{pack.source['clauses.yaml']}: clauses.{cond.clause} is missing (cited by {cond.name})")

@@ -7,11 +7,22 @@ Every field may be unknown (``None``), and unknown is never read as "no" or zero
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from stdnum import isbn as stdnum_isbn
 from stdnum import issn as stdnum_issn
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
@@ -25,6 +36,7 @@ from zhicheng.policy.pack import (
     Sector,
     TechnicalSchoolClass,
 )
+from zhicheng.policy.paths import PATHS
 
 Level = Literal["technician", "assistant_engineer", "engineer", "senior_engineer"]
 SoughtLevel = Literal["technician", "assistant_engineer", "engineer"]
@@ -32,11 +44,50 @@ SkillGrade = Literal[
     "junior_worker", "intermediate_worker", "senior_worker", "skilled_technician", "senior_skilled_technician"
 ]
 AssessmentGrade = Literal["excellent", "qualified", "basically_qualified", "unqualified"]
-NonNegative = Annotated[float, Field(ge=0)]
-Count = Annotated[int, Field(ge=0)]
-Year = Annotated[int, Field(ge=1950, le=2100)]
+AchievementScope = Literal["city_or_above", "enterprise"]
+AwardKind = Literal["design_award", "excellent_project"]
 
 CN_NUMBER = r"^CN\s?\d{2}-\d{4}(/[A-Z0-9]{1,4})?$"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_YEARS = (1900, 2100)  # a date outside these years is a typing error, not a fact
+
+
+def _not_a_boolean(value: Any) -> Any:
+    """A number must not be given as true/false (YAML and JSON would otherwise read true as 1)."""
+    if isinstance(value, bool):
+        raise ValueError("应为数字，不能是 true/false (a number, not a boolean)")
+    return value
+
+
+def _date_text(value: Any) -> Any:
+    """A date is written YYYY-MM-DD: a number (0, 20191231) is not read as a timestamp."""
+    if isinstance(value, bool | int | float) or (isinstance(value, str) and not ISO_DATE.match(value.strip())):
+        raise ValueError(f"日期应写作 YYYY-MM-DD (a date is written YYYY-MM-DD, not {value!r})")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _date_years(value: dt.date) -> dt.date:
+    low, high = DATE_YEARS
+    if not low <= value.year <= high:
+        raise ValueError(f"日期 {value.isoformat()} 的年份应在{low}—{high}年之间 (year outside {low}–{high})")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_date_years)]
+Int = Annotated[int, BeforeValidator(_not_a_boolean)]
+NonNegative = Annotated[float, BeforeValidator(_not_a_boolean), Field(ge=0)]
+Count = Annotated[Int, Field(ge=0)]
+Positive = Annotated[Int, Field(ge=1)]
+Year = Annotated[Int, Field(ge=1950, le=2100)]
+PATH_LEVELS = {p.id: level for level, paths in PATHS.items() for p in paths}
+
+
+class FieldProblem(ValueError):
+    """A problem a model validator finds in one field: ``path`` is relative to the model validated."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        super().__init__(reason)
 
 
 class FactsError(ValueError):
@@ -54,7 +105,7 @@ class _Facts(BaseModel):
 class Identity(_Facts):
     name: str | None = None
     id_number: str | None = Field(default=None, description="居民身份证号码 (18 digits, check digit verified)")
-    birth_date: dt.date | None = None
+    birth_date: Date | None = None
     sex: Literal["male", "female"] | None = None
 
     @field_validator("id_number")
@@ -63,7 +114,7 @@ class Identity(_Facts):
         if v is None:
             return None
         try:
-            return str(ric.validate(v))
+            number = str(ric.validate(v))
         except StdnumError as exc:
             reason = {
                 "InvalidChecksum": "校验位错误 (wrong check digit)",
@@ -72,6 +123,13 @@ class Identity(_Facts):
                 "InvalidComponent": "出生日期或地区码无效 (birth date or region code invalid)",
             }.get(type(exc).__name__, str(exc))
             raise ValueError(f"居民身份证号码{reason}") from exc
+        born = ric.get_birth_date(number)
+        low, high = DATE_YEARS
+        if not low <= born.year <= high:
+            raise ValueError(
+                f"居民身份证号码中的出生日期 {born.isoformat()} 不在{low}—{high}年之间 (birth year out of range)"
+            )
+        return number
 
     @model_validator(mode="after")
     def _cross_check(self) -> Identity:
@@ -97,7 +155,7 @@ class Retirement(_Facts):
 
 
 class GovernmentMove(_Facts):
-    moved_on: dt.date | None = None
+    moved_on: Date | None = None
     deputy_section_years: NonNegative | None = Field(default=None, description="任副科级年限")
     section_years: NonNegative | None = Field(default=None, description="任正科级年限")
 
@@ -118,16 +176,16 @@ class Employment(_Facts):
     moved_from_government_organ: bool | None = None
     government_move: GovernmentMove | None = None
     first_application: bool | None = Field(default=None, description="首次申报职称评审 (6.2.1)")
-    current_post_since: dt.date | None = Field(default=None, description="到现岗位工作的日期 (series transfer, 4)")
-    front_line_since: dt.date | None = Field(default=None, description="在基层一线直接从事本专业工作的起始日期")
+    current_post_since: Date | None = Field(default=None, description="到现岗位工作的日期 (series transfer, 4)")
+    front_line_since: Date | None = Field(default=None, description="在基层一线直接从事本专业工作的起始日期")
     on_front_line: bool | None = None
     remote_area_years: Count | None = None
 
 
 class Specialty(_Facts):
-    category: Annotated[int, Field(ge=1)] | None = None
+    category: Positive | None = None
     name: str | None = None
-    work_since: dt.date | None = Field(default=None, description="从事本专业技术工作的起始日期")
+    work_since: Date | None = Field(default=None, description="从事本专业技术工作的起始日期")
     cost_engineering_work: bool | None = Field(default=None, description="从事工程造价工作 (3.2.4b)")
 
 
@@ -141,15 +199,15 @@ class Education(_Facts):
     full_time: bool | None = None
     engineering_professional_degree: bool | None = None
     recognised: bool | None = Field(default=None, description="国家教育行政部门承认 (3.2.3)")
-    graduated_on: dt.date | None = None
+    graduated_on: Date | None = None
 
 
 class Title(_Facts):
     series: str | None = Field(default=None, description="engineering, or another series (economics …)")
     level: Level | None = None
     specialty: str | None = None
-    granted_on: dt.date | None = None
-    appointed_on: dt.date | None = None
+    granted_on: Date | None = None
+    appointed_on: Date | None = None
     obtained_by: (
         Literal["evaluation", "determination", "exam", "vocational_qualification", "recognition", "transfer"] | None
     ) = None
@@ -157,13 +215,13 @@ class Title(_Facts):
 
 class SkillGradeRecord(_Facts):
     grade: SkillGrade | None = None
-    granted_on: dt.date | None = None
+    granted_on: Date | None = None
 
 
 class VocationalQualification(_Facts):
     name: str | None = None
     level: SoughtLevel | None = None
-    granted_on: dt.date | None = None
+    granted_on: Date | None = None
 
 
 class ContinuingEducationYear(_Facts):
@@ -173,25 +231,31 @@ class ContinuingEducationYear(_Facts):
 
 class Discipline(_Facts):
     kind: DisciplineKind | None = None
-    started_on: dt.date | None = None
-    lifted_on: dt.date | None = Field(default=None, description="处分期满解除之日; default: the national period (R7)")
+    started_on: Date | None = None
+    lifted_on: Date | None = Field(default=None, description="处分期满解除之日; default: the national period (R7)")
 
 
 class Achievement(_Facts):
     clause: str | None = Field(default=None, description="e.g. 3.5.1.1 or 3.5.2.1")
     role: str | None = Field(default=None, description="the role as the notice names it, e.g. 项目负责人")
-    rank: Annotated[int, Field(ge=1)] | None = Field(default=None, description="主要完成人排名 (3.5.1.13–15)")
-    achieved_on: dt.date | None = None
+    rank: Positive | None = Field(default=None, description="主要完成人排名 (3.5.1.13–15)")
+    achieved_on: Date | None = None
+    scope: AchievementScope | None = Field(
+        default=None, description="成果级别: city_or_above 市级、行业及以上; enterprise 企业 (3.5.1.6, 3.5.1.11)"
+    )
+    award_kind: AwardKind | None = Field(
+        default=None, description="奖项类别: design_award 优秀设计奖; excellent_project 优秀工程称号 (3.5.1.11)"
+    )
 
 
 class Paper(_Facts):
     title: str | None = None
-    author_position: Annotated[int, Field(ge=1)] | None = None
-    author_count: Annotated[int, Field(ge=1)] | None = None
+    author_position: Positive | None = None
+    author_count: Positive | None = None
     journal_cn: str | None = Field(default=None, pattern=CN_NUMBER)
     journal_issn: str | None = None
     char_count: Count | None = None
-    published_on: dt.date | None = None
+    published_on: Date | None = None
     specialty_match: bool | None = None
     retrieval_page: bool | None = None
 
@@ -217,7 +281,7 @@ class TechnicalReport(_Facts):
     role: str | None = None
     sole_author: bool | None = None
     char_count: Count | None = None
-    completed_on: dt.date | None = None
+    completed_on: Date | None = None
 
 
 class Book(_Facts):
@@ -227,12 +291,28 @@ class Book(_Facts):
     own_char_count: Count | None = None
     isbn: str | None = None
     cip_page: bool | None = None
-    published_on: dt.date | None = None
+    published_on: Date | None = None
+
+    @field_validator("isbn")
+    @classmethod
+    def _isbn(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        try:
+            return str(stdnum_isbn.validate(v))
+        except StdnumError as exc:
+            reason = {
+                "InvalidChecksum": "校验位错误 (wrong check digit)",
+                "InvalidLength": "应为10位或13位 (must be 10 or 13 digits)",
+                "InvalidFormat": "格式错误 (bad format)",
+                "InvalidComponent": "前缀无效 (bad prefix)",
+            }.get(type(exc).__name__, "无效 (invalid)")
+            raise ValueError(f"ISBN 书号{reason}") from exc
 
 
 class DefencePaper(_Facts):
     char_count: Count | None = None
-    produced_on: dt.date | None = None
+    produced_on: Date | None = None
     text: str | None = None
 
 
@@ -250,20 +330,35 @@ class LastYear(_Facts):
     applied: bool | None = None
     level: SoughtLevel | None = None
     outcome: Literal["passed", "failed_defence", "failed_committee", "withdrawn"] | None = None
-    applied_on: dt.date | None = None
+    applied_on: Date | None = None
     new_achievements: bool | None = Field(default=None, description="有较明显的专业工作业绩 (7.2b)")
 
 
 class IntegrityRecord(_Facts):
-    found_on: dt.date | None = None
+    found_on: Date | None = None
     kind: Literal["false_materials", "plagiarism", "improper_means"] | None = None
-    ban_years: Annotated[int, Field(ge=0, le=3)] | None = None
+    ban_years: Annotated[Int, Field(ge=0, le=3)] | None = None
     cancelled_year: Year | None = None
 
 
 class Sought(_Facts):
     level: SoughtLevel | None = None
-    path: str | None = None
+    path: str | None = Field(default=None, description="a path id of paths.py, e.g. engineer_bachelor")
+
+    @field_validator("path")
+    @classmethod
+    def _known_path(cls, v: str | None) -> str | None:
+        if v is not None and v not in PATH_LEVELS:
+            raise ValueError(f"没有申报路径「{v}」(unknown path id)")
+        return v
+
+    @model_validator(mode="after")
+    def _path_of_level(self) -> Sought:
+        if self.level is not None and self.path is not None and PATH_LEVELS[self.path] != self.level:
+            raise FieldProblem(
+                "path", f"申报路径「{self.path}」不属于所报层级 {self.level} (the path is of {PATH_LEVELS[self.path]})"
+            )
+        return self
 
 
 class Facts(_Facts):
@@ -277,8 +372,8 @@ class Facts(_Facts):
     titles: list[Title] | None = None
     skill_grades: list[SkillGradeRecord] | None = None
     vocational_qualifications: list[VocationalQualification] | None = None
-    professional_work_started_on: dt.date | None = None
-    probation_completed_on: dt.date | None = Field(default=None, description="见习期满之日")
+    professional_work_started_on: Date | None = None
+    probation_completed_on: Date | None = Field(default=None, description="见习期满之日")
     annual_assessments: dict[Year, AssessmentGrade] | None = None
     continuing_education: dict[Year, ContinuingEducationYear] | None = None
     discipline: list[Discipline] | None = None
@@ -295,12 +390,45 @@ class Facts(_Facts):
     integrity_records: list[IntegrityRecord] | None = None
     sought: Sought = Sought()
 
+    @model_validator(mode="after")
+    def _retirement_category_matches_sex(self) -> Facts:
+        """The retirement category follows the sex (R6): a contradiction is bad input, not an unknown."""
+        sex, category = self.identity.sex, self.retirement.category
+        if sex == "female" and category == "male":
+            raise FieldProblem(
+                "retirement.category",
+                "退休类别为男职工（male），与性别（女）不一致；女职工应为 female55 或 female50"
+                " (male category for a woman)",
+            )
+        if sex == "male" and category in ("female55", "female50"):
+            raise FieldProblem(
+                "retirement.category",
+                f"退休类别为女职工（{category}），与性别（男）不一致；男职工应为 male (female category for a man)",
+            )
+        return self
+
+
+YEAR_KEYED = ("annual_assessments", "continuing_education")  # mappings keyed by year, not lists
+
 
 def _loc(loc: tuple[int | str, ...]) -> str:
+    """A pydantic location as a fact path: ``education[0].level``, ``annual_assessments.2021``."""
     out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    for i, part in enumerate(loc):
+        if isinstance(part, int) and not (i > 0 and loc[i - 1] in YEAR_KEYED):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
     return out or "(root)"
+
+
+def _problem(error: Any) -> tuple[str, str]:
+    """(field path, reason) of one pydantic error; a FieldProblem names its own field below the model's."""
+    path = _loc(error["loc"])
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldProblem):
+        path = cause.path if path == "(root)" else f"{path}.{cause.path}"
+    return path, error["msg"].removeprefix("Value error, ")
 
 
 def check_against_pack(facts: Facts, pack: Pack) -> list[tuple[str, str]]:
@@ -337,7 +465,7 @@ def load_facts(data: Any, pack: Pack | None = None) -> Facts:
     try:
         facts = Facts.model_validate(data)
     except ValidationError as exc:
-        raise FactsError([(_loc(e["loc"]), e["msg"].removeprefix("Value error, ")) for e in exc.errors()]) from exc
+        raise FactsError([_problem(e) for e in exc.errors()]) from exc
     if pack is not None:
         problems = check_against_pack(facts, pack)
         if problems:
@@ -345,8 +473,48 @@ def load_facts(data: Any, pack: Pack | None = None) -> Facts:
     return facts
 
 
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    """A key given twice in one mapping: YAML would silently keep the last one."""
+
+    def __init__(self, path: str, mark: Any) -> None:
+        self.path = path
+        self.line = mark.line + 1
+        super().__init__(problem=f"duplicate key {path}", problem_mark=mark)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _refuse_duplicates(node: yaml.Node, path: str, seen: set[int]) -> None:
+    if id(node) in seen:  # an alias: the anchored node was walked already
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: set[tuple[str, str]] = set()
+        for key, value in node.value:
+            if key.tag == "tag:yaml.org,2002:merge":  # <<: merged keys may be overridden by explicit ones
+                _refuse_duplicates(value, path, seen)
+                continue
+            child = path
+            if isinstance(key, yaml.ScalarNode):
+                child = _join(path, key.value)
+                if (key.tag, key.value) in keys:
+                    raise DuplicateKeyError(child, key.start_mark)
+                keys.add((key.tag, key.value))
+            _refuse_duplicates(value, child, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _refuse_duplicates(item, f"{path}[{i}]", seen)
+
+
 class FactsYamlLoader(yaml.SafeLoader):
-    """YAML without implicit dates: a date stays text so that pydantic names a bad one precisely."""
+    """YAML without implicit dates (a date stays text so that pydantic names a bad one precisely), and with no
+    key given twice in one mapping (DuplicateKeyError names the key's path and line)."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        _refuse_duplicates(node, "", set())
+        return super().construct_document(node)
 
 
 FactsYamlLoader.yaml_implicit_resolvers = {
@@ -362,6 +530,10 @@ def read_facts_file(path: str | Path, pack: Pack | None = None) -> Facts:
         data = yaml.load(file.read_text(encoding="utf-8"), Loader=FactsYamlLoader)
     except OSError as exc:
         raise FactsError([("(file)", f"无法读取文件 {file}: {exc.strerror}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise FactsError([("(file)", f"文件须为UTF-8编码 (the file must be UTF-8): {file}")]) from exc
+    except DuplicateKeyError as exc:
+        raise FactsError([(exc.path, f"键重复（第{exc.line}行）(duplicate key, line {exc.line})")]) from exc
     except yaml.YAMLError as exc:
         raise FactsError([("(file)", f"{file} 不是有效的 YAML/JSON: {exc}")]) from exc
     return load_facts(data, pack)

@@ -104,6 +104,9 @@ class LevelResult:
     missing_facts: list[str] = field(default_factory=list)
     earliest_year: int | None = None
     eligible_paths: list[str] = field(default_factory=list)
+    # The exclusions that bind this level (those of every level, and the level's own, e.g. 7.2 for its level);
+    # with a path's findings they make the whole of that path's answer.
+    exclusions: list[Finding] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -111,6 +114,7 @@ class LevelResult:
             "eligible_paths": self.eligible_paths,
             "missing_facts": self.missing_facts,
             "earliest_year": self.earliest_year,
+            "exclusions": [f.condition for f in self.exclusions],  # the findings are in the decision's list
             "paths": [p.to_dict() for p in self.paths],
         }
 
@@ -138,7 +142,7 @@ class Decision:
     pack_version: str
     reference_date: dt.date
     levels: dict[str, LevelResult]
-    exclusions: list[Finding]
+    exclusions: list[Finding]  # every exclusion, once; each level names those that bind it
     warnings: list[Warning]
 
     def to_dict(self) -> dict[str, Any]:

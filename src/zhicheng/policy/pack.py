@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from zhicheng.policy.findings import ParamUse
 
@@ -198,14 +198,28 @@ class Category(_Strict):
     groups: list[SpecialtyGroup] = Field(default_factory=list)
 
     def all_names(self) -> dict[str, tuple[int | None, str]]:
-        """Every accepted name (a specialty or an item it includes) → (group number, specialty name)."""
+        """Every accepted name → (group number, the name it stands for): a specialty; an item it includes; the
+        form the notice writes it in (``note``, e.g. 森林（湿地）景观, also with half-width brackets); and, in a
+        category with groups (15, 17), each group's own name (热能动力工程), which names a specialty as well."""
         out: dict[str, tuple[int | None, str]] = {}
         for g, entries in [(None, self.specialties)] + [(grp.number, grp.specialties) for grp in self.groups]:
             for e in entries:
                 out[e.name] = (g, e.name)
-                for inc in e.includes:
-                    out.setdefault(inc, (g, e.name))
+        for g, entries in [(None, self.specialties)] + [(grp.number, grp.specialties) for grp in self.groups]:
+            for e in entries:
+                for alias in [*e.includes, *_written_forms(e.note)]:
+                    out.setdefault(alias, (g, e.name))
+        for grp in self.groups:
+            out.setdefault(grp.name, (grp.number, grp.name))
         return out
+
+
+def _written_forms(note: str | None) -> list[str]:
+    """The notice's written form of a name, with full-width and with half-width brackets."""
+    if not note:
+        return []
+    half = note.replace("（", "(").replace("）", ")")
+    return [note] if half == note else [note, half]
 
 
 class Catalogue(_Strict):
@@ -283,10 +297,50 @@ class EducationData(_Strict):
 # ── achievements.yaml ─────────────────────────────────────────────────────────────────────────────────
 
 
+AwardKind = Literal["design_award", "excellent_project"]
+
+
 class AchievementItem(_Strict):
+    """One item of 3.5.1 / 3.5.2, with the number of records it needs: ``min_count`` in general, and
+    ``min_count_enterprise`` for records of enterprise scope (3.5.1.6 企业标准2项) — in 3.5.1.11 only for the
+    award kind named by ``enterprise_award_kind`` (企业优秀工程称号2项; 企业优秀设计奖 needs ``min_count``)."""
+
     id: str
     basis: Literal["role", "rank", "high_skilled", "participation"]
     name: str
+    min_count: int = Field(default=1, ge=1)
+    min_count_enterprise: int | None = Field(default=None, ge=1)
+    enterprise_award_kind: AwardKind | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _item_id(cls, v: str) -> str:
+        if not re.match(r"^3\.5\.[12]\.\d+$", v):
+            raise ValueError(f"not an achievement item id (3.5.1.N or 3.5.2.N): {v!r}")
+        return v
+
+    @model_validator(mode="after")
+    def _counts(self) -> AchievementItem:
+        if self.enterprise_award_kind is not None and self.min_count_enterprise is None:
+            raise ValueError("enterprise_award_kind needs min_count_enterprise")
+        if self.min_count_enterprise is not None and self.min_count_enterprise < self.min_count:
+            raise ValueError("min_count_enterprise must not be below min_count (enterprise records count for less)")
+        return self
+
+    def needs_more_for_enterprise(self, scope: str | None, award_kind: str | None) -> bool | None:
+        """Does a record of this scope and award kind count towards ``min_count_enterprise`` rather than
+        ``min_count``? None when an unknown scope or award kind decides it."""
+        if self.min_count_enterprise is None:
+            return False
+        if scope == "city_or_above":
+            return False
+        if self.enterprise_award_kind is not None:
+            if award_kind is not None and award_kind != self.enterprise_award_kind:
+                return False
+            if scope is None or award_kind is None:
+                return None
+            return True
+        return None if scope is None else True
 
 
 class AchievementLevel(_Strict):
@@ -309,6 +363,17 @@ class AchievementData(_Strict):
     engineer: AchievementLevel
     assistant_engineer: AchievementLevel
     roles: Roles
+
+    @model_validator(mode="after")
+    def _items_under_their_level(self) -> AchievementData:
+        for level in (self.engineer, self.assistant_engineer):
+            ids = [i.id for i in level.items]
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"{level.clause}: an item id is given twice")
+            wrong = [i for i in ids if not i.startswith(level.clause + ".")]
+            if wrong:
+                raise ValueError(f"{level.clause}: items {wrong} are not under this clause")
+        return self
 
 
 # ── exclusions.yaml ───────────────────────────────────────────────────────────────────────────────────

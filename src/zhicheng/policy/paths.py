@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The exclusions that bar every level.
 EXCLUSIONS: tuple[str, ...] = (
     "scope_employment",
     "scope_public_institution_post",
@@ -14,15 +15,20 @@ EXCLUSIONS: tuple[str, ...] = (
     "not_retired",
     "no_running_discipline",
     "no_integrity_ban",
-    "last_year_rule",
 )
 
-# 7.2 speaks of evaluation (评审); the technician title is determined (确定), so it is not bound by it.
-LEVEL_EXCLUSIONS: dict[str, tuple[str, ...]] = {
-    "technician": tuple(name for name in EXCLUSIONS if name != "last_year_rule"),
-    "assistant_engineer": EXCLUSIONS,
-    "engineer": EXCLUSIONS,
+# 7.2 binds the level of last year's failed application only (R19), each level through its own condition. It
+# speaks of evaluation (评审); the technician title is determined (确定), so it is not bound by it.
+LEVEL_ONLY_EXCLUSIONS: dict[str, tuple[str, ...]] = {
+    "technician": (),
+    "assistant_engineer": ("last_year_rule_ae",),
+    "engineer": ("last_year_rule_engineer",),
 }
+LEVEL_EXCLUSIONS: dict[str, tuple[str, ...]] = {
+    level: (*EXCLUSIONS, *only) for level, only in LEVEL_ONLY_EXCLUSIONS.items()
+}
+# Every exclusion finding, in order: what a decision lists before the paths.
+ALL_EXCLUSIONS: tuple[str, ...] = tuple(dict.fromkeys(n for names in LEVEL_EXCLUSIONS.values() for n in names))
 
 _ENGINEER = (
     "specialty_in_catalogue",

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from zhicheng.policy.conditions.common import backbone_or_host, current_title_start
+import datetime as dt
+
+from zhicheng.policy.conditions.common import backbone_or_host, current_title_start, held_by_reference_date
+from zhicheng.policy.conditions.scope import first_year_after
 from zhicheng.policy.registry import Ctx, Result, combine, condition, no, ok, unknown
 from zhicheng.policy.text import count_chars, personal_info_hits
 
 
-def _all(parts: list[tuple[str, bool | None, str]], ok_zh: str, ok_en: str, clause: str) -> Result:
-    """All of (fact, value, what-fails) must hold."""
+def _all(
+    parts: list[tuple[str, bool | None, str]],
+    ok_zh: str,
+    ok_en: str,
+    clause: str,
+    timed: dict[str, int | None] | None = None,
+) -> Result:
+    """All of (fact, value, what-fails) must hold. ``timed``: the facts that fail only on time (a date after the
+    reference date), with the year they are met; when nothing else fails, that year is the finding's (R2)."""
     failed = [why for _, v, why in parts if v is False]
     facts = tuple(f for f, _, _ in parts)
     if failed:
-        return no("；".join(failed), "a requirement fails", *facts, clause=clause)
+        years = [(timed or {}).get(f) for f, v, _ in parts if v is False]
+        met = max(y for y in years if y is not None) if all(y is not None for y in years) else None
+        return no("；".join(failed), "a requirement fails", *facts, clause=clause, met_in_year=met)
     missing = [f for f, v, _ in parts if v is None]
     if missing:
         return unknown(missing, "部分信息未录入", "some facts unknown", *facts)
@@ -21,6 +33,14 @@ def _all(parts: list[tuple[str, bool | None, str]], ok_zh: str, ok_en: str, clau
 
 def _ge(value: int | None, limit: int) -> bool | None:
     return None if value is None else value >= limit
+
+
+def _dated(ctx: Ctx, day: dt.date | None, fact: str) -> tuple[tuple[str, bool | None, str], dict[str, int | None]]:
+    """The part "held by the reference date" (申报时本人持有的, 3.2.3, R1) of a paper, report or book, and its year."""
+    ref = ctx.reference_date
+    held = None if day is None else day <= ref
+    why = f"{'' if day is None else day.isoformat()}晚于基准日{ref.isoformat()}，申报时尚未持有，不计入"
+    return (fact, held, why), {fact: None if day is None or held else first_year_after(day, ref)}
 
 
 def _paper_engineer(ctx: Ctx, i: int) -> Result:
@@ -37,15 +57,17 @@ def _paper_engineer(ctx: Ctx, i: int) -> Result:
     in_term = None if (paper.published_on is None or start is None) else paper.published_on >= start
     if not known and start is None:
         in_term = None
+    held, timed = _dated(ctx, paper.published_on, f"{base}.published_on")
     parts = [
         (f"{base}.author_position", first, "须独立或以第一作者发表"),
         (f"{base}.journal_cn", journal, "须有CN或ISSN刊号"),
         (f"{base}.char_count", _ge(paper.char_count, min_chars), f"论文字数须在{min_chars}字以上"),
         (f"{base}.published_on" if start else start_fact, in_term, "须为任现职期间发表"),
+        held,
         (f"{base}.specialty_match", paper.specialty_match, "须与本人实际从事专业一致"),
         (f"{base}.retrieval_page", paper.retrieval_page, "须附主流数据库检索页"),
     ]
-    return _all(parts, f"论文「{paper.title or i + 1}」符合要求", "paper meets 3.6.1(1)", "3.6.1.1")
+    return _all(parts, f"论文「{paper.title or i + 1}」符合要求", "paper meets 3.6.1(1)", "3.6.1.1", timed)
 
 
 def _reports_engineer(ctx: Ctx) -> Result:
@@ -53,7 +75,16 @@ def _reports_engineer(ctx: Ctx) -> Result:
     needed = ctx.p("text.report_min_count")
     if reports is None:
         return unknown(["technical_reports"], "专业技术报告未录入", "reports unknown")
-    roles = [backbone_or_host(ctx, r.role, f"technical_reports[{i}].role") for i, r in enumerate(reports)]
+    roles = []
+    years: list[int] = []  # the year each report with a qualifying role is held (R2)
+    for i, r in enumerate(reports):
+        role = backbone_or_host(ctx, r.role, f"technical_reports[{i}].role")
+        held = held_by_reference_date(
+            ctx, r.completed_on, f"technical_reports[{i}].completed_on", "报告完成", "technical report"
+        )
+        roles.append(Result(combine([role, held], all_needed=True), "", "", missing=role.missing + held.missing))
+        if role.status == "pass" and held.status != "unknown":
+            years.append(ctx.year if held.status == "pass" else held.met_in_year or 0)
     good = sum(r.status == "pass" for r in roles)
     maybe = sum(r.status == "unknown" for r in roles)
     judged = sum(r.status == "refer" for r in roles)
@@ -62,7 +93,9 @@ def _reports_engineer(ctx: Ctx) -> Result:
         return ok(f"作为主要技术骨干完成专业技术报告{good}项", "enough technical reports", *facts, clause="3.6.1.2")
     if good + maybe >= needed:
         missing = tuple(m for r in roles for m in r.missing)
-        return unknown(missing, "部分专业技术报告中本人角色未知", "role in some reports unknown", *facts)
+        return unknown(
+            missing, "部分专业技术报告中本人角色或完成日期未知", "role or date in some reports unknown", *facts
+        )
     if good + judged >= needed:
         return Result(
             "refer",
@@ -71,7 +104,15 @@ def _reports_engineer(ctx: Ctx) -> Result:
             facts,
             clause="3.6.1.2",
         )
-    return no(f"专业技术报告{good}项，须{needed}项以上", "too few technical reports", *facts, clause="3.6.1.2")
+    years.sort()
+    met = years[needed - 1] if len(years) >= needed and years[needed - 1] > ctx.year else None
+    return no(
+        f"申报时持有的专业技术报告{good}项，须{needed}项以上",
+        "too few technical reports",
+        *facts,
+        clause="3.6.1.2",
+        met_in_year=met,
+    )
 
 
 def _book_engineer(ctx: Ctx, i: int) -> Result:
@@ -83,18 +124,20 @@ def _book_engineer(ctx: Ctx, i: int) -> Result:
     defence_chars = (
         None if defence is None else (count_chars(defence.text) if defence.text is not None else defence.char_count)
     )
+    held, timed = _dated(ctx, book.published_on, f"{base}.published_on")
     parts = [
         (f"{base}.main_author", book.main_author, "须为主要作者"),
         (f"{base}.recognised_publisher", book.recognised_publisher, "须经正规出版社出版"),
         (f"{base}.own_char_count", _ge(book.own_char_count, min_own), f"本人撰写部分须不少于{min_own}字"),
         (f"{base}.cip_page", book.cip_page, "须附CIP数据核字号验证检索页"),
+        held,
         (
             "defence_paper.char_count",
             _ge(defence_chars, min_defence),
             f"须同时提交{min_defence}字以上的答辩材料",
         ),
     ]
-    return _all(parts, f"著作「{book.title or i + 1}」符合要求并提交答辩材料", "book meets 3.6.1(3)", "3.6.1.3")
+    return _all(parts, f"著作「{book.title or i + 1}」符合要求并提交答辩材料", "book meets 3.6.1(3)", "3.6.1.3", timed)
 
 
 @condition("academic_engineer", "3.6.1", "R15")
@@ -122,12 +165,14 @@ def academic_engineer(ctx: Ctx) -> Result:
             "学术技术条件尚不能确定：" + "；".join(r.message for r in results if r.status == "unknown"),
             "academic requirement not yet settled",
         )
+    timed = [r.met_in_year for r in results if r.met_in_year is not None]
     return no(
         "不具备学术技术条件：" + "；".join(r.message for r in results),
         "no paper, reports or book qualifies",
         "papers",
         "technical_reports",
         "books",
+        met_in_year=min(timed) if timed else None,
     )
 
 
@@ -138,19 +183,23 @@ def academic_ae(ctx: Ctx) -> Result:
     results: list[Result] = []
     for i, p in enumerate(ctx.facts.papers or []):
         alone = None if p.author_count is None else p.author_count == 1
+        held, timed = _dated(ctx, p.published_on, f"papers[{i}].published_on")
         results.append(
             _all(
                 [
                     (f"papers[{i}].author_count", alone, "须独立撰写"),
                     (f"papers[{i}].char_count", _ge(p.char_count, min_chars), f"字数须在{min_chars}字以上"),
                     (f"papers[{i}].specialty_match", p.specialty_match, "须结合本专业工作撰写"),
+                    held,
                 ],
                 "独立撰写论文符合要求",
                 "paper written alone",
                 "3.6.2",
+                timed,
             )
         )
     for i, r in enumerate(ctx.facts.technical_reports or []):
+        held, timed = _dated(ctx, r.completed_on, f"technical_reports[{i}].completed_on")
         results.append(
             _all(
                 [
@@ -160,10 +209,12 @@ def academic_ae(ctx: Ctx) -> Result:
                         _ge(r.char_count, min_chars),
                         f"字数须在{min_chars}字以上",
                     ),
+                    held,
                 ],
                 "独立撰写技术工作总结（报告）符合要求",
                 "report written alone",
                 "3.6.2",
+                timed,
             )
         )
     if ctx.facts.papers is None or ctx.facts.technical_reports is None:
@@ -188,11 +239,13 @@ def academic_ae(ctx: Ctx) -> Result:
         missing = tuple(dict.fromkeys(m for r in results if r.status == "unknown" for m in r.missing))
         return unknown(missing, "论文或技术工作总结的信息不全", "paper or report facts missing")
     if status == "fail":
+        timed_years = [r.met_in_year for r in results if r.met_in_year is not None]
         return no(
             "；".join(r.message for r in results),
             "no paper or report qualifies",
             "papers",
             "technical_reports",
+            met_in_year=min(timed_years) if timed_years else None,
         )
     return next(r for r in results if r.status == status)
 
@@ -206,7 +259,10 @@ def work_summary(ctx: Ctx) -> Result:
     if summary is None:
         return unknown(["work_summary"], "专业技术工作总结未提交", "work summary missing")
     chars = count_chars(summary.text) if summary.text is not None else summary.char_count
-    anonymous: bool | None = None
+    # Anonymity (R18): a hit in the text fails; no hit, with name, employer and county all known, passes;
+    # otherwise the text cannot settle it and the declared fact does (unknown when not declared).
+    anonymous: bool | None = summary.anonymous
+    anonymity_fact = "work_summary.anonymous"
     why_named = "不得出现姓名、工作单位等个人信息"
     if summary.text is not None:
         ident, emp = ctx.facts.identity, ctx.facts.employment
@@ -214,8 +270,9 @@ def work_summary(ctx: Ctx) -> Result:
         if hits:
             names = {"name": "姓名", "employer": "工作单位", "county": "县（市、区）"}
             anonymous, why_named = False, f"总结中出现了{'、'.join(names[h] for h in hits)}"
+            anonymity_fact = "work_summary.text"
         elif ident.name and emp.employer_name and emp.county:
-            anonymous = True
+            anonymous, anonymity_fact = True, "work_summary.text"
     parts = [
         (
             "work_summary.text" if summary.text is not None else "work_summary.char_count",
@@ -227,8 +284,6 @@ def work_summary(ctx: Ctx) -> Result:
             summary.covers_required_parts,
             "须包括基本情况、学术研究情况、岗位业绩综述",
         ),
-        ("work_summary.text", anonymous, why_named),
+        (anonymity_fact, anonymous, why_named),
     ]
-    if summary.text is None:
-        parts[2] = ("work_summary.anonymous", summary.anonymous, why_named)
     return _all(parts, f"专业技术工作总结{chars}字，内容完整，无个人信息", "work summary meets 3.9", "3.9")

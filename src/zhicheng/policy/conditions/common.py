@@ -6,6 +6,7 @@ import datetime as dt
 from bisect import bisect_left
 from collections.abc import Iterator
 
+from zhicheng.policy.conditions.scope import first_year_after
 from zhicheng.policy.facts import Education, Title
 from zhicheng.policy.registry import Ctx, Result, no, ok, refer, unknown
 
@@ -75,6 +76,24 @@ def count_service(ctx: Ctx, start: dt.date | None, needed: int, fact: str, what:
         f"{what_en} in {start.year}: assessments for {not_on_record} not on record",
         *facts,
     )
+
+
+def held_by_reference_date(ctx: Ctx, day: dt.date | None, fact: str, what: str, what_en: str) -> Result:
+    """A diploma, achievement, paper, report or book counts only if held on the reference date: 3.2.3
+    "申报时本人持有的", read for every material (R1). An unknown date stays unknown (R0); a later one fails, and is
+    met from the first year whose reference date it does not pass (R2)."""
+    ref = ctx.reference_date
+    if day is None:
+        return unknown([fact], f"{what}日期未知", f"date of the {what_en} unknown")
+    if day > ref:
+        return no(
+            f"{what}于{day.isoformat()}，晚于基准日{ref.isoformat()}，申报时本人尚未持有，不计入",
+            f"{what_en} dated {day}, after the reference date {ref}: not held when applying",
+            fact,
+            met_in_year=first_year_after(day, ref),
+            clause="3.2.3",
+        )
+    return ok(f"{what}于{day.isoformat()}", f"{what_en} dated {day}", fact)
 
 
 def education_level(ctx: Ctx, rec: Education) -> str | None:

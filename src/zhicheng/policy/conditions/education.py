@@ -12,6 +12,7 @@ from zhicheng.policy.conditions.common import (
     records_at,
     unknown_levels,
 )
+from zhicheng.policy.conditions.scope import first_year_after
 from zhicheng.policy.facts import Education
 from zhicheng.policy.pack import MajorException
 from zhicheng.policy.registry import Ctx, Result, combine, condition, no, ok, refer, unknown
@@ -151,12 +152,30 @@ def _related(ctx: Ctx, i: int, rec: Education, level: str) -> Result:
         else:
             results += [_exception(ctx, exc, i, rec) for exc in ctx.pack.exceptions_for(category)]
     best = _best(results)
-    if best.status in ("pass", "refer") and rec.recognised is None:
+    if best.status == "fail":
+        return best
+    ref = ctx.reference_date
+    if rec.graduated_on is not None and rec.graduated_on > ref:
+        # 3.2.3 申报时本人持有的: a diploma received after the reference date is not held when applying (R1).
+        return no(
+            f"毕业于{rec.graduated_on.isoformat()}，晚于基准日{ref.isoformat()}：学历以申报时本人持有的证书为准，"
+            "申报时尚未持有",
+            f"graduated on {rec.graduated_on}, after the reference date {ref}: not held when applying",
+            f"{base}.graduated_on",
+            met_in_year=first_year_after(rec.graduated_on, ref)
+            if best.status == "pass" and rec.recognised is True
+            else None,
+            clause="3.2.3",
+        )
+    missing = [
+        f"{base}.{k}" for k, v in (("recognised", rec.recognised), ("graduated_on", rec.graduated_on)) if v is None
+    ]
+    if missing:
         return unknown(
-            [f"{base}.recognised"],
-            "学历是否为国家承认的学历未知",
-            "recognition unknown",
-            f"{base}.recognised",
+            missing,
+            "学历是否为国家承认的学历、或毕业日期（申报时是否已持有）未知",
+            "recognition or graduation date unknown",
+            *missing,
         )
     return best
 
@@ -351,13 +370,16 @@ def postgraduate_not_covered(ctx: Ctx) -> Result:
     """A postgraduate applying for assistant engineer: the notice has no rule for it (R13)."""
     if ctx.facts.education is None:
         return unknown(["education"], "学历信息未知", "education unknown")
-    if any(True for _ in records_at(ctx, ("master", "doctorate"))):
+    postgraduate = list(records_at(ctx, ("master", "doctorate")))
+    ref = ctx.reference_date
+    if any(rec.graduated_on is not None and rec.graduated_on <= ref for _, rec in postgraduate):
         return refer(
             "本通知未规定研究生申报助理工程师的条件（not covered by this notice），由评委会认定",
             "a postgraduate applying for assistant engineer is not covered by this notice",
             "education",
         )
-    pending = unknown_levels(ctx)
+    # A postgraduate diploma is held only from graduation (3.2.3): an unknown date stays unknown (R0).
+    pending = unknown_levels(ctx) + [f"education[{i}].graduated_on" for i, r in postgraduate if r.graduated_on is None]
     if pending:
-        return unknown(pending, "学历层次未知", "education level unknown")
-    return no("不适用：无研究生学历", "not applicable: no postgraduate education", "education")
+        return unknown(pending, "学历层次或研究生毕业日期未知", "education level or graduation date unknown")
+    return no("不适用：申报时无研究生学历", "not applicable: no postgraduate education held", "education")

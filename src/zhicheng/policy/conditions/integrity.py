@@ -44,16 +44,33 @@ def no_integrity_ban(ctx: Ctx) -> Result:
     return ok("基准日无取消申报资格的处理在期", "no ban running", "integrity_records")
 
 
-@condition("last_year_rule", "7.2", "R19")
-def last_year_rule(ctx: Ctx) -> Result:
-    """Failed the defence last year: a new defence paper. Failed the committee: not accepted without new results."""
+LEVEL_NAMES = {"technician": "技术员", "assistant_engineer": "助理工程师", "engineer": "工程师"}
+
+
+def _last_year(ctx: Ctx, level: str) -> Result:
+    """7.2 binds the level of last year's application only (R19): failed the defence → a new defence paper;
+    failed the committee → not accepted this year without clear new achievements (refer when declared)."""
     last = ctx.facts.last_year
+    name = LEVEL_NAMES[level]
     if last is None or last.applied is None:
         return unknown(["last_year.applied"], "上年度是否参评未知", "whether applied last year is unknown")
     if last.applied is False or last.outcome in ("passed", "withdrawn"):
         return ok("上年度未参评或未被否决，不受7.2限制", "no failure last year", "last_year")
     if last.outcome is None:
         return unknown(["last_year.outcome"], "上年度评审结果未知", "last year's outcome unknown")
+    if last.level is None:
+        return unknown(
+            ["last_year.level"],
+            "上年度评审未通过，申报的层级未知（7.2只约束上年度申报的层级）",
+            "failed last year at an unknown level: 7.2 binds that level only",
+            "last_year",
+        )
+    if last.level != level:
+        return ok(
+            f"上年度申报的是{LEVEL_NAMES.get(last.level, last.level)}，7.2不约束本年度申报{name}",
+            f"last year's application was for {last.level}: 7.2 does not bind {level}",
+            "last_year.level",
+        )
     if last.outcome == "failed_defence":
         paper = ctx.facts.defence_paper
         if last.applied_on is None:
@@ -66,14 +83,14 @@ def last_year_rule(ctx: Ctx) -> Result:
             )
         if paper.produced_on > last.applied_on:
             return ok(
-                "上年度答辩未通过，本年答辩材料为上年申报后新形成",
+                f"上年度{name}答辩未通过，本年答辩材料为上年申报后新形成",
                 "new defence paper since last year",
                 "last_year",
                 "defence_paper.produced_on",
                 clause="7.2a",
             )
         return no(
-            "上年度答辩未通过，本年须提交上年申报后新发表的论文或学术报告",
+            f"上年度{name}答辩未通过，本年须提交上年申报后新发表的论文或学术报告",
             "defence paper is not new",
             "last_year",
             "defence_paper.produced_on",
@@ -82,19 +99,33 @@ def last_year_rule(ctx: Ctx) -> Result:
     if last.new_achievements is None:
         return unknown(
             ["last_year.new_achievements"],
-            "上年度评委会综合评价未通过；本年是否有较明显的新业绩未知",
+            f"上年度{name}评委会综合评价未通过；本年是否有较明显的新业绩未知",
             "failed the committee last year: new achievements unknown",
         )
     if last.new_achievements:
         return refer(
-            "上年度评委会综合评价未通过，申报了较明显的新业绩，由评委会决定是否接受",
+            f"上年度{name}评委会综合评价未通过，申报了较明显的新业绩，由评委会决定是否接受",
             "failed the committee last year, new achievements declared: the committee decides",
             "last_year",
             clause="7.2b",
         )
+    # 7.2b speaks of 上年度 only: the year after this one is no longer bound by it.
     return no(
-        "上年度评委会综合评价未通过，无较明显的专业工作业绩，本年度不予接受再申报",
+        f"上年度{name}评委会综合评价未通过，无较明显的专业工作业绩，本年度不予接受再申报",
         "failed the committee last year without new achievements",
         "last_year",
         clause="7.2b",
+        met_in_year=ctx.year + 1,
     )
+
+
+@condition("last_year_rule_engineer", "7.2", "R19")
+def last_year_rule_engineer(ctx: Ctx) -> Result:
+    """7.2 for engineer: binds only when last year's failed application was for engineer."""
+    return _last_year(ctx, "engineer")
+
+
+@condition("last_year_rule_ae", "7.2", "R19")
+def last_year_rule_ae(ctx: Ctx) -> Result:
+    """7.2 for assistant engineer: binds only when last year's failed application was for assistant engineer."""
+    return _last_year(ctx, "assistant_engineer")

@@ -102,20 +102,9 @@ def not_retired(ctx: Ctx) -> Result:
         return no("已办理退休手续", "retired", "retirement.retired")
     birth = facts.identity.birth_date
     category = facts.retirement.category
+    # A category contradicting the sex is refused as bad input (facts.py); a man's category follows from his sex.
     if category is None and facts.identity.sex == "male":
         category = "male"
-    if (
-        category is not None
-        and facts.identity.sex is not None
-        and (category == "male") != (facts.identity.sex == "male")
-    ):
-        return unknown(
-            ["retirement.category"],
-            "退休类别与性别不一致，请核对",
-            "retirement category contradicts sex",
-            "retirement.category",
-            "identity.sex",
-        )
     missing = [f for f, v in (("identity.birth_date", birth), ("retirement.category", category)) if v is None]
     if birth is None or category is None:
         return unknown(missing, "出生日期或退休类别（男／女55／女50）未知", "birth date or retirement category unknown")
@@ -216,13 +205,16 @@ def specialty_in_catalogue(ctx: Ctx) -> Result:
     found = ctx.pack.category_names[sp.category].get(sp.name)
     if found is not None:
         group, canonical = found
-        where = cat.name if group is None else f"{cat.name}（{group}）"
+        group_name = next((g.name for g in cat.groups if g.number == group), None)
+        where = cat.name if group_name is None else f"{cat.name}（{group_name}）"
+        clause = next((g.clause for g in cat.groups if g.number == group), cat.clause)
+        said = f"为{where}所列专业" if canonical == group_name else f"属{where}「{canonical}」"
         return ok(
-            f"「{sp.name}」属{where}「{canonical}」",
+            f"「{sp.name}」{said}",
             f"{sp.name} is listed under {cat.name}",
             "specialty.category",
             "specialty.name",
-            clause=cat.clause,
+            clause=clause,
         )
     if cat.open or any(g.open for g in cat.groups):
         return refer(
