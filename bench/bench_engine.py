@@ -35,8 +35,10 @@ ROLES = ["项目负责人", "技术负责人", "施工员", "资料员", None]
 
 
 def _date(rng: random.Random, first: int, last: int) -> str:
-    day = dt.date(first, 1, 1) + dt.timedelta(days=rng.randrange((dt.date(last, 12, 31) - dt.date(first, 1, 1)).days))
-    return day.isoformat()
+    """A day from the first year to the last, never after the 2023 reference date (drafts hold what they have)."""
+    end = min(dt.date(last, 12, 31), dt.date(2023, 10, 16))
+    start = min(dt.date(first, 1, 1), end)
+    return (start + dt.timedelta(days=rng.randrange((end - start).days + 1))).isoformat()
 
 
 COUNTIES = ["忻府区", "原平市", "定襄县", "五台县", "代县", "繁峙县", "宁武县", "静乐县", "神池县", "五寨县"]

@@ -83,6 +83,14 @@ def test_role_against_page_files_and_actions(matrix_world: dict[str, Any], who: 
     app.refresh_from_db()
     assert (app.step == 1) == may_approve
     assert app.state == State.CHAIN_REVIEW
+    # No one but the reviewer of the current step (now the county IIT bureau) may return, reject or withdraw it.
+    for action in ("return", "reject", "withdraw", "resubmit", "submit"):
+        client.post(f"/applications/{app.pk}/do/{action}/", {"reason": "试图越权", "to": "applicant"})
+        app.refresh_from_db()
+        assert app.state == State.CHAIN_REVIEW, (who, action)
+    for record in ("peer_review", "appraisal", "confirm_appraisal", "employer_pledge", "applicant_pledge"):
+        client.post(f"/applications/{app.pk}/record/{record}/", {"agree": "on", "ethics": "x", "clauses": "3.4.1"})
+    assert app.events.filter(action__in=["peer_review", "appraisal"]).count() == 2  # only the employer's own two
 
 
 def test_guessing_another_countys_case_id(world: World, county_case: dict[str, Any], submit: Any) -> None:

@@ -257,3 +257,16 @@ def test_the_workflow_table_draws_the_diagram() -> None:
     assert text.startswith("stateDiagram-v2")
     for t in TRANSITIONS:
         assert t.label in text
+
+
+def test_the_docs_show_the_table_and_diagram_drawn_from_it() -> None:
+    """docs/platform.md's workflow is generated: `python manage.py workflow_doc` after changing the table."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from zhicheng.applications.management.commands.workflow_doc import updated
+
+    doc = Path(settings.PROJECT_DIR) / "docs" / "platform.md"
+    text = doc.read_text(encoding="utf-8")
+    assert text == updated(text)

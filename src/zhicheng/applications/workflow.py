@@ -81,3 +81,29 @@ def mermaid() -> str:
     for code, name in names.items():
         lines.append(f"    {code}: {name}")
     return "\n".join(lines)
+
+
+GUARD_TEXT = {
+    None: "—",
+    "submit": "申报人已承诺；所选路径不是“不符合”或“信息不全”；审核渠道可确定",
+    "employer_complete": "民主评议（四类成员）、三公示各满5个工作日且无未处理异议并有照片、鉴定意见经负责人确认、双承诺",
+    "current_step": "操作人所在机构是当前审核环节",
+    "returned_to_actor": "退回给操作人一方（申报人或用人单位）",
+}
+
+
+def markdown() -> str:
+    """The table and the diagram, for docs/platform.md (a test keeps the document equal to this)."""
+    from zhicheng.accounts.roles import Role
+
+    roles = dict(Role.choices)
+    states = dict(State.choices)
+    rows = ["| 状态 | 操作 | 角色 | 结果 | 条件 |", "|---|---|---|---|---|"]
+    for t in TRANSITIONS:
+        target = {"next_step": "下一审核环节（最后一级后：待报送评委会）", "back": "退回前的环节"}.get(t.target)
+        who = "、".join(roles[r] for r in sorted(t.roles))
+        rows.append(
+            f"| {states[t.state]} | {t.label}{'（须填理由）' if t.needs_reason else ''} | {who} | "
+            f"{target or states[t.target]} | {GUARD_TEXT[t.guard]} |"
+        )
+    return "\n".join([*rows, "", "```mermaid", mermaid(), "```"])
