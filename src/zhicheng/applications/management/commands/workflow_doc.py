@@ -10,7 +10,9 @@ from django.core.management.base import BaseCommand
 
 from zhicheng.applications.workflow import markdown
 
-BEGIN = "<!-- workflow: generated from applications/workflow.py by `python manage.py workflow_doc`; do not edit by hand -->"
+BEGIN = (
+    "<!-- workflow: generated from applications/workflow.py by `python manage.py workflow_doc`; do not edit by hand -->"
+)
 END = "<!-- end of workflow -->"
 
 
