@@ -84,7 +84,15 @@ def profile(request: HttpRequest) -> HttpResponse:
         "applications/profile.html",
         {
             "profile": prof,
-            "sections": SECTIONS,
+            "sections": [
+                (
+                    s,
+                    any(prof.facts.get(n) is not None for n in s.fields)
+                    if s.shape == "fields"
+                    else prof.facts.get(s.key) is not None,
+                )
+                for s in SECTIONS
+            ],
             "evidence": prof.evidence.order_by("-uploaded_at"),
             "evidence_kinds": EvidenceKind.choices,
         },
