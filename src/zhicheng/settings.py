@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "axes",
     "zhicheng.accounts",
     "zhicheng.applications",
+    "zhicheng.intake",
+    "zhicheng.integrity",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +15,9 @@ from zhicheng.accounts.models import Organisation
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
 from zhicheng.applications.models import Application, State
+from zhicheng.intake import services as intake
+
+IN_WINDOW = dt.datetime(2023, 10, 16, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 # role → (sees the case in chain review at the county HR step, may approve it now)
 MATRIX: dict[str, tuple[bool, bool]] = {
@@ -118,6 +123,8 @@ def test_the_committee_office_sees_a_case_once_it_is_ready(
     assert client.get(f"/applications/{pk}/").status_code == 404
     services.perform(county_case["hr"], pk, "approve")
     services.perform(county_case["iit"], pk, "approve")
+    assert client.get(f"/applications/{pk}/").status_code == 404  # ready, but not yet submitted (6.1.3, 8.4)
+    intake.submit_batch(county_case["iit"], 2023, now=IN_WINDOW)
     assert client.get(f"/applications/{pk}/").status_code == 200
 
 
@@ -129,7 +136,8 @@ def test_a_draft_is_the_applicants_alone(county_case: dict[str, Any]) -> None:
 
 def test_files_have_no_public_url(matrix_world: dict[str, Any]) -> None:
     evidence = matrix_world["profile_file"]
-    assert evidence.file.name and not evidence.file.name.endswith("d.pdf")  # a server-chosen name
+    assert evidence.file.name and evidence.file.name.split("/")[-1] != "d.pdf"  # a server-chosen name
+    assert len(evidence.file.name.split("/")[-1]) == 32 + len(".pdf")
     client = Client()
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 302  # sign in first
     assert client.get(f"/media/{evidence.file.name}").status_code == 404

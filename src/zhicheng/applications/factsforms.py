@@ -56,7 +56,6 @@ SECTIONS: tuple[Section, ...] = (
     Section("defence_paper", "答辩材料", F.DefencePaper, "single"),
     Section("work_summary", "专业技术工作总结", F.WorkSummary, "single"),
     Section("last_year", "上年度评审情况", F.LastYear, "single"),
-    Section("integrity_records", "诚信档案记录", F.IntegrityRecord, "list"),
 )
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 

@@ -20,6 +20,9 @@ class State(models.TextChoices):
     CHAIN_REVIEW = "chain_review", "逐级审核中"
     RETURNED = "returned", "退回修改"
     READY_FOR_COMMITTEE = "ready_for_committee", "待报送评委会"
+    IN_BATCH = "in_batch", "已报送评委会，待受理"
+    OFFICE_RETURNED = "office_returned", "评委会办公室退回报送单位"
+    ACCEPTED = "accepted", "评委会已受理"
     REJECTED = "rejected", "不予推荐"
     WITHDRAWN = "withdrawn", "已撤回"
 
@@ -135,6 +138,14 @@ class Application(models.Model):
         Organisation, verbose_name="人事代理机构", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     route = models.CharField("审核渠道", max_length=40, blank=True)
+    batch = models.ForeignKey(
+        "intake.SubmissionBatch",
+        verbose_name="报送批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
     state = models.CharField("状态", max_length=30, choices=State.choices, default=State.DRAFT)
     step = models.PositiveSmallIntegerField("当前审核环节", default=0)
     # Where a returned case goes back to once fixed (6.1: the step that sent it back).

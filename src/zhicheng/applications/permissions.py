@@ -30,7 +30,8 @@ def visible_applications(membership: Membership | None) -> QuerySet[Application]
     if role in (Role.EMPLOYER_CLERK, Role.EMPLOYER_LEADER):
         return qs.filter(employer=org).exclude(state=State.DRAFT)
     if role == Role.COMMITTEE_CLERK:
-        return qs.filter(state=State.READY_FOR_COMMITTEE)
+        # The office never takes a case from an individual or an employer: it sees what a channel submitted.
+        return qs.filter(state__in=[State.IN_BATCH, State.OFFICE_RETURNED, State.ACCEPTED])
     # A reviewer sees a case once the chain has reached its step (steps exist from the employer's approval on),
     # and keeps seeing it afterwards.
     return qs.filter(steps__organisation=org, steps__role=role, step__gte=F("steps__order")).distinct()

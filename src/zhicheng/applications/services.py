@@ -38,7 +38,8 @@ from zhicheng.applications.permissions import (
 )
 from zhicheng.applications.routes import ROUTES, RouteError, resolve_steps, route_for
 from zhicheng.applications.workflow import Transition, transition
-from zhicheng.policy.calendar import CalendarYearMissing, default_calendar
+from zhicheng.intake.calendar import office_calendar
+from zhicheng.policy.calendar import CalendarYearMissing
 from zhicheng.policy.engine import evaluate
 from zhicheng.policy.facts import Facts, FactsError, load_facts
 from zhicheng.policy.findings import Decision
@@ -63,8 +64,12 @@ def current_pack() -> Pack:
 
 
 def engine_facts(profile: Profile) -> Facts:
-    """The profile as the engine's facts, with the ID number decrypted for the checks that need it."""
+    """The profile as the engine's facts, with the ID number decrypted for the checks that need it, and the
+    integrity records from the office's register (8.2), which the applicant cannot declare away."""
+    from zhicheng.integrity.services import records_for_digest
+
     data = dict(profile.facts)
+    data["integrity_records"] = records_for_digest(profile.id_number_digest) if profile.id_number_digest else None
     if profile.id_number_cipher:
         identity = dict(data.get("identity") or {})
         identity["id_number"] = idnumbers.decrypt(profile.id_number_cipher)
@@ -343,7 +348,7 @@ def available_actions(
         return []
     out = []
     for t in _transitions_from(application.state):
-        if _may_act(actor, application, t):
+        if t.desk or _may_act(actor, application, t):
             continue
         if t.guard in ("current_step", "returned_to_actor") and _guard(
             t.guard, actor, application, today or timezone.localdate()
@@ -375,6 +380,8 @@ def perform(
         if not can_view(actor, application):
             raise ActionRefused("申报不存在或无权查看")
         t = transition(application.state, action)
+        if t is not None and t.desk:
+            raise ActionRefused("该操作在评委会受理环节办理")
         if t is None:
             raise ActionRefused(f"当前状态「{application.get_state_display()}」下不能执行该操作")
         refused = _may_act(actor, application, t) or _guard(t.guard, actor, application, today)
@@ -497,7 +504,7 @@ def post_publicity(
         pack = pack_for_year(application.year)
         days = pack.param("publicity.min_workdays").value
         try:
-            end = default_calendar().publicity_end(starts_on, days)
+            end = office_calendar().publicity_end(starts_on, days)
         except CalendarYearMissing as exc:
             raise ActionRefused(str(exc)) from exc
         publicity, _ = Publicity.objects.update_or_create(

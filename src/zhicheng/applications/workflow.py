@@ -13,6 +13,17 @@ from zhicheng.applications.models import State
 from zhicheng.applications.routes import STEP_ROLES
 
 REVIEWERS: frozenset[str] = frozenset(STEP_ROLES.values())
+# The last step of a chain submits to the committee: a county IIT bureau (or a zone's office), a city competent
+# department, the city HR association, a personnel agency.
+CHANNELS: frozenset[str] = frozenset(
+    {
+        Role.COUNTY_IIT_REVIEWER,
+        Role.COUNTY_HR_REVIEWER,
+        Role.COMPETENT_DEPARTMENT_REVIEWER,
+        Role.HR_ASSOCIATION_REVIEWER,
+        Role.PERSONNEL_AGENCY_REVIEWER,
+    }
+)
 EMPLOYER = frozenset({Role.EMPLOYER_CLERK, Role.EMPLOYER_LEADER})
 
 
@@ -25,6 +36,7 @@ class Transition:
     guard: str | None
     label: str
     needs_reason: bool = False
+    desk: bool = False  # taken at the committee office's desk (intake.services), not through services.perform
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -56,6 +68,23 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         State.RETURNED, "withdraw", frozenset({Role.APPLICANT}), State.WITHDRAWN, "returned_to_actor", "撤回申报"
     ),
+    Transition(
+        State.READY_FOR_COMMITTEE, "submit_batch", CHANNELS, State.IN_BATCH, "window", "统一报送评委会", desk=True
+    ),
+    Transition(
+        State.IN_BATCH, "accept", frozenset({Role.COMMITTEE_CLERK}), State.ACCEPTED, "office_accept", "受理", desk=True
+    ),
+    Transition(
+        State.IN_BATCH,
+        "office_return",
+        frozenset({Role.COMMITTEE_CLERK}),
+        State.OFFICE_RETURNED,
+        "window",
+        "退回报送单位",
+        needs_reason=True,
+        desk=True,
+    ),
+    Transition(State.OFFICE_RETURNED, "resubmit_to_office", CHANNELS, State.IN_BATCH, "window", "重新报送", desk=True),
 )
 
 
@@ -89,6 +118,8 @@ GUARD_TEXT = {
     "employer_complete": "民主评议（四类成员）、三公示各满5个工作日且无未处理异议并有照片、鉴定意见经负责人确认、双承诺",
     "current_step": "操作人所在机构是当前审核环节",
     "returned_to_actor": "退回给操作人一方（申报人或用人单位）",
+    "window": "在报送时间内（8.4，公休日除外）；报送单位是审核渠道的最后一级；每渠道每年统一一次性报送",
+    "office_accept": "在报送时间内；原件逐项核验完毕",
 }
 
 
