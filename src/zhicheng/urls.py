@@ -8,4 +8,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("zhicheng.accounts.urls")),
     path("", include("zhicheng.applications.urls")),
+    path("", include("zhicheng.intake.urls")),
 ]

@@ -22,8 +22,8 @@ PNG = bytes.fromhex(
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
 )
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-# After every publicity of the fixtures has run its 5 working days.
-LATER = dt.date(2023, 10, 20)
+# After every publicity of the fixtures has run its 5 working days (10-09…10-13, then 10-16…10-20).
+LATER = dt.date(2023, 10, 23)
 
 
 def credit_code(seed: int) -> str:
@@ -75,11 +75,17 @@ class World:
         employer: Organisation,
         profile: str = "01-bachelor-assistant-engineer",
         changes: dict[str, Any] | None = None,
+        kind: str = "employee",
     ) -> Membership:
         m = self.person(username, Role.APPLICANT, employer)
         data = example(profile)
         data["identity"] = {**data["identity"], "name": f"申报人{username}"}
-        data["employment"] = {**data["employment"], "employer_name": employer.name, "county": employer.area.name}
+        data["employment"] = {
+            **data["employment"],
+            "employer_name": employer.name,
+            "county": employer.area.name,
+            "kind": kind,
+        }
         if username != "applicant":  # each person needs an ID number of their own
             data["identity"].pop("id_number", None)
         data.update(changes or {})
@@ -98,8 +104,9 @@ def world(db: Any) -> World:
     return World()
 
 
-def through_employer(application: Application, leader: Membership, *, start: dt.date = dt.date(2023, 9, 4)) -> None:
-    """Do the employer's part (peer review, appraisal, three publicities with photos, pledge) and recommend."""
+def through_employer(application: Application, leader: Membership, *, start: dt.date = dt.date(2023, 10, 9)) -> None:
+    """Do the employer's part in the notice's order and recommend: the peer review; the conditions and materials
+    publicities (5 working days, photos); then the appraisal, confirmed; its publicity; the pledge (6.1.2, 8.1, 8.2)."""
     services.record_peer_review(
         leader,
         application.pk,
@@ -110,12 +117,9 @@ def through_employer(application: Application, leader: Membership, *, start: dt.
         ],
         opinion="同意推荐",
     )
-    services.record_appraisal(
-        leader, application.pk, ethics="品德良好", clauses=["3.4.1", "3.5.1.1"], peer_review_followed=True
-    )
-    services.confirm_appraisal(leader, application.pk)
-    for kind in ("conditions", "materials", "appraisal"):
-        services.post_publicity(leader, application.pk, kind=kind, starts_on=start, explanation="公示无异议")
+
+    def publicity(kind: str, on: dt.date) -> dt.date:
+        pub = services.post_publicity(leader, application.pk, kind=kind, starts_on=on, explanation="公示无异议")
         services.add_evidence(
             leader,
             SimpleUploadedFile("p.png", PNG),
@@ -123,6 +127,15 @@ def through_employer(application: Application, leader: Membership, *, start: dt.
             fact=f"publicity:{kind}",
             application_id=application.pk,
         )
+        return pub.earliest_end
+
+    end = max(publicity("conditions", start), publicity("materials", start))
+    after = end + dt.timedelta(days=3)  # the Monday after a Friday end
+    services.record_appraisal(
+        leader, application.pk, ethics="品德良好", clauses=["3.4.1", "3.5.1.1"], peer_review_followed=True, today=after
+    )
+    services.confirm_appraisal(leader, application.pk)
+    publicity("appraisal", after)
     services.employer_pledge(leader, application.pk)
     services.perform(leader, application.pk, "approve", today=LATER)
 

@@ -107,20 +107,25 @@ def test_county_route_in_the_browser(live_server: Any, browser: Any, world: Worl
     form.locator("textarea[name=opinion]").fill("评议组一致同意推荐")
     press(page, "form[action$='record/peer_review/'] button")
     assert "已记录" in page.inner_text("[data-testid=employer]")
-    form = page.locator("form[action$='record/appraisal/']")
-    form.locator("textarea[name=ethics]").fill("思想品德良好，遵守职业道德")
-    form.locator("input[name=clauses]").fill("3.4.1, 3.5.1.1")
-    form.locator("input[name=peer_review_followed]").check()
-    press(page, "form[action$='record/appraisal/'] button")
-    for kind in ("conditions", "materials", "appraisal"):
+
+    def publicity(kind: str, start: str) -> None:
         block = page.locator(f"form[action$='record/publicity/']:has(input[value={kind}])")
-        block.locator("input[name=starts_on]").fill("2023-09-04")
+        block.locator("input[name=starts_on]").fill(start)
         block.locator("textarea[name=explanation]").fill("在单位公示栏公示5个工作日，无异议")
         press(page, f"form[action$='record/publicity/']:has(input[value={kind}]) button")
         upload = f"form:has(input[name=fact][value='publicity:{kind}'])"
         page.locator(f"{upload} input[type=file]").set_input_files(str(photo))
         press(page, f"{upload} button")
         assert "已上传" in page.inner_text("ul.messages")
+
+    publicity("conditions", "2023-10-09")
+    publicity("materials", "2023-10-09")
+    form = page.locator("form[action$='record/appraisal/']")
+    form.locator("textarea[name=ethics]").fill("思想品德良好，遵守职业道德")
+    form.locator("input[name=clauses]").fill("3.4.1, 3.5.1.1")
+    form.locator("input[name=peer_review_followed]").check()
+    press(page, "form[action$='record/appraisal/'] button")
+    assert "待单位负责人确认" in page.inner_text("[data-testid=employer]")
     snap(page, "employer-clerk-records")
     page.context.close()
 
@@ -128,6 +133,7 @@ def test_county_route_in_the_browser(live_server: Any, browser: Any, world: Worl
     page = session("leader")
     page.goto(f"{live_server.url}/applications/{pk}/")
     press(page, "form[action$='record/confirm_appraisal/'] button")
+    publicity("appraisal", "2023-10-16")
     page.locator("form[action$='record/employer_pledge/'] input[name=agree]").check()
     press(page, "form[action$='record/employer_pledge/'] button")
     press(page, "[data-action=approve]")

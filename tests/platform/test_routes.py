@@ -10,6 +10,7 @@ from zhicheng.accounts.models import Organisation
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
 from zhicheng.applications.routes import ROUTES, RouteError, resolve_steps, route_for
+from zhicheng.applications.services import ActionRefused  # noqa: F401
 
 
 def _steps(application: Any) -> list[tuple[str, str]]:
@@ -18,7 +19,7 @@ def _steps(application: Any) -> list[tuple[str, str]]:
 
 
 def _case(world: Any, employer: Organisation, username: str, **kw: Any) -> Any:
-    applicant = world.applicant(username, employer)
+    applicant = world.applicant(username, employer, kind=kw.get("employment_kind", "employee"))
     return services.create_application(
         applicant,
         level="engineer",
@@ -113,10 +114,98 @@ def test_freelancer_through_a_personnel_agency(world: Any) -> None:
 
 
 def test_freelancer_without_an_agency_goes_to_the_local_hr_bureau(world: Any) -> None:
+    """6.1.3(5): without a personnel agency, the local HR bureau reviews (route data). No one is named to do the
+    employer's part (peer review, publicities, appraisal), so the platform asks such a freelancer to apply through
+    a personnel agency (docs/platform.md)."""
     employer = world.employer("偏关县测试工作室", "偏关县", sector="non_public_enterprise")
-    app = _case(world, employer, "a9", employment_kind="freelancer")
-    assert app.route == "freelancer_local"
-    assert _steps(app)[0] == ("偏关县人力资源和社会保障局", Role.COUNTY_HR_REVIEWER)
+    route = route_for(employer=employer, employment_kind="freelancer", archives="none", has_personnel_agency=False)
+    assert route.code == "freelancer_local"
+    steps = resolve_steps(
+        route,
+        employer=employer,
+        area_hr=employer.area.hr_bureau,
+        area_iit=employer.area.iit_bureau,
+        archive_agency=None,
+        dispatch_agency=None,
+        personnel_agency=None,
+    )
+    assert next((org.name, role) for _, org, role in steps) == ("偏关县人力资源和社会保障局", Role.COUNTY_HR_REVIEWER)
+    applicant = world.applicant("a9", employer, kind="freelancer")
+    with pytest.raises(services.ActionRefused, match="人事代理机构"):
+        services.create_application(
+            applicant,
+            level="engineer",
+            path="engineer_bachelor",
+            employer=employer,
+            area=employer.area,
+            employment_kind="freelancer",
+        )
+
+
+def test_the_route_follows_the_applicants_own_facts(world: Any) -> None:
+    """The route is not the applicant's free choice: the employment kind is the profile's, agencies are checked."""
+    employer = world.employer("五台县路径测试国企", "五台县")
+    applicant = world.applicant("a11", employer)
+    agency = Organisation.objects.get(kind=OrgKind.PERSONNEL_AGENCY)
+    with pytest.raises(services.ActionRefused, match="用工形式须与申报人信息一致"):
+        services.create_application(
+            applicant,
+            level="engineer",
+            path="engineer_bachelor",
+            employer=employer,
+            area=employer.area,
+            employment_kind="freelancer",
+            personnel_agency=agency,
+        )
+    other_county = Organisation.objects.get(name="代县公共就业和人才服务中心")
+    with pytest.raises(services.ActionRefused, match="所在地或市级"):
+        services.create_application(
+            applicant,
+            level="engineer",
+            path="engineer_bachelor",
+            employer=employer,
+            area=employer.area,
+            archives="agency",
+            archive_agency=other_county,
+        )
+    with pytest.raises(services.ActionRefused, match="人事档案情况无效"):
+        services.create_application(
+            applicant,
+            level="engineer",
+            path="engineer_bachelor",
+            employer=employer,
+            area=employer.area,
+            archives="x" * 50,
+        )
+
+
+def test_a_freelancer_walks_through_a_personnel_agency(world: Any) -> None:
+    """6.1.3(5): the personnel agency does the employer's part, then submits; the whole way to ready."""
+    from tests.platform.conftest import through_employer
+    from zhicheng.applications.models import State
+
+    agency = Organisation.objects.get(kind=OrgKind.PERSONNEL_AGENCY)
+    applicant = world.applicant("a12", agency, kind="freelancer")
+    profile = services.Profile.objects.get(user=applicant.user)
+    identity = {**profile.facts["identity"], "id_number": "142221197507200130", "birth_date": None, "sex": None}
+    services.save_profile(applicant.user, {**profile.facts, "identity": identity})
+    leader = world.person("agency_leader", Role.EMPLOYER_LEADER, agency)
+    reviewer = world.person("agency_reviewer", Role.PERSONNEL_AGENCY_REVIEWER, agency)
+    app = services.create_application(
+        applicant,
+        level="engineer",
+        path="engineer_bachelor",
+        employer=agency,
+        area=agency.area,
+        employment_kind="freelancer",
+        personnel_agency=agency,
+    )
+    services.applicant_pledge(applicant, app.pk)
+    services.perform(applicant, app.pk, "submit")
+    through_employer(app, leader)
+    services.perform(reviewer, app.pk, "approve")
+    app.refresh_from_db()
+    assert app.state == State.READY_FOR_COMMITTEE
 
 
 def test_a_zone_office_is_one_step(world: Any) -> None:

@@ -94,31 +94,68 @@ def test_employer_cannot_recommend_before_everything_is_done(county_case: dict[s
     assert "民主评议" in text and "评审条件程序公示" in text and "鉴定意见" in text and "双承诺" in text
 
 
+def _first_two_publicities(case: dict[str, Any], start: dt.date = dt.date(2023, 10, 9)) -> None:
+    for kind in ("conditions", "materials"):
+        services.post_publicity(case["leader"], case["application"].pk, kind=kind, starts_on=start, explanation="公示")
+
+
 def test_only_the_leader_recommends_and_confirms(county_case: dict[str, Any], submit: Any) -> None:
     submit(county_case)
     with pytest.raises(ActionRefused):
         services.perform(county_case["clerk"], county_case["application"].pk, "approve", today=LATER)
+    _first_two_publicities(county_case)
     services.record_appraisal(
         county_case["clerk"],
         county_case["application"].pk,
         ethics="良好",
         clauses=["3.4.1", "3.5.1.1"],
         peer_review_followed=True,
+        today=LATER,
     )
     with pytest.raises(ActionRefused, match="单位负责人"):
         services.confirm_appraisal(county_case["clerk"], county_case["application"].pk)
 
 
-def test_appraisal_names_only_clauses_of_3_4_and_3_5(county_case: dict[str, Any], submit: Any) -> None:
+def test_appraisal_names_only_clauses_of_its_level(county_case: dict[str, Any], submit: Any) -> None:
+    """6.1.2b: the clauses of 3.4 and 3.5 the applicant meets — for engineer, 3.4.1 and 3.5.1 (1)–(16)."""
     submit(county_case)
-    with pytest.raises(ActionRefused, match=r"3\.4和3\.5"):
+    _first_two_publicities(county_case)
+    for wrong in (["3.6.1.1"], ["3.4.2", "3.5.2.1"], ["3.5a"]):
+        with pytest.raises(ActionRefused, match="本层级的工作能力"):
+            services.record_appraisal(
+                county_case["leader"],
+                county_case["application"].pk,
+                ethics="良好",
+                clauses=wrong,
+                peer_review_followed=True,
+                today=LATER,
+            )
+
+
+def test_the_appraisal_waits_for_the_first_two_publicities(county_case: dict[str, Any], submit: Any) -> None:
+    """8.1: 公示无异议的方可出具鉴定意见; the appraisal's own publicity starts after the materials publicity ended."""
+    submit(county_case)
+    pk, leader = county_case["application"].pk, county_case["leader"]
+    _first_two_publicities(county_case)  # 10-09 … 10-13
+    with pytest.raises(ActionRefused, match="期满且无异议后"):
         services.record_appraisal(
-            county_case["leader"],
-            county_case["application"].pk,
+            leader,
+            pk,
             ethics="良好",
-            clauses=["3.6.1.1"],
+            clauses=["3.4.1", "3.5.1.1"],
             peer_review_followed=True,
+            today=dt.date(2023, 10, 13),
         )
+    services.record_appraisal(
+        leader, pk, ethics="良好", clauses=["3.4.1", "3.5.1.1"], peer_review_followed=True, today=dt.date(2023, 10, 16)
+    )
+    with pytest.raises(ActionRefused, match="负责人确认后"):
+        services.post_publicity(leader, pk, kind="appraisal", starts_on=dt.date(2023, 10, 16), explanation="公示")
+    services.confirm_appraisal(leader, pk)
+    with pytest.raises(ActionRefused, match="期满之后"):
+        services.post_publicity(leader, pk, kind="appraisal", starts_on=dt.date(2023, 10, 13), explanation="公示")
+    with pytest.raises(ActionRefused, match="不能早于本年度通知印发日期"):
+        services.post_publicity(leader, pk, kind="conditions", starts_on=dt.date(2023, 9, 26), explanation="公示")
 
 
 def test_publicity_across_national_day_2023(county_case: dict[str, Any], submit: Any) -> None:
@@ -133,9 +170,7 @@ def test_publicity_across_national_day_2023(county_case: dict[str, Any], submit:
         opinion="同意",
         members=[{"name": "甲", "kind": k} for k in ("masses", "peers", "leaders", "research")],
     )
-    services.record_appraisal(leader, pk, ethics="良好", clauses=["3.4.1", "3.5.1.1"], peer_review_followed=True)
-    services.confirm_appraisal(leader, pk)
-    for kind in ("conditions", "materials", "appraisal"):
+    for kind in ("conditions", "materials"):
         pub = services.post_publicity(leader, pk, kind=kind, starts_on=through, explanation="公示")
         assert pub.earliest_end == dt.date(2023, 10, 10)
         services.add_evidence(
@@ -145,10 +180,28 @@ def test_publicity_across_national_day_2023(county_case: dict[str, Any], submit:
             fact=f"publicity:{kind}",
             application_id=pk,
         )
+    with pytest.raises(ActionRefused, match="期满且无异议后"):
+        services.record_appraisal(
+            leader,
+            pk,
+            ethics="良好",
+            clauses=["3.4.1", "3.5.1.1"],
+            peer_review_followed=True,
+            today=dt.date(2023, 10, 10),
+        )
+    services.record_appraisal(
+        leader, pk, ethics="良好", clauses=["3.4.1", "3.5.1.1"], peer_review_followed=True, today=dt.date(2023, 10, 11)
+    )
+    services.confirm_appraisal(leader, pk)
+    pub = services.post_publicity(leader, pk, kind="appraisal", starts_on=dt.date(2023, 10, 11), explanation="公示")
+    assert pub.earliest_end == dt.date(2023, 10, 17)
+    services.add_evidence(
+        leader, SimpleUploadedFile("p.png", PNG), kind="publicity_photo", fact="publicity:appraisal", application_id=pk
+    )
     services.employer_pledge(leader, pk)
-    with pytest.raises(ActionRefused, match="2023年10月10日后"):
-        services.perform(leader, pk, "approve", today=dt.date(2023, 10, 10))
-    services.perform(leader, pk, "approve", today=dt.date(2023, 10, 11))
+    with pytest.raises(ActionRefused, match="2023年10月17日后"):
+        services.perform(leader, pk, "approve", today=dt.date(2023, 10, 17))
+    services.perform(leader, pk, "approve", today=dt.date(2023, 10, 18))
     assert _reload(county_case).state == State.CHAIN_REVIEW
 
 
@@ -167,7 +220,7 @@ def test_publicity_in_a_year_without_a_calendar_is_refused(county_case: dict[str
 def test_unresolved_objection_blocks_the_recommendation(county_case: dict[str, Any], submit: Any) -> None:
     submit(county_case)
     pk, leader = county_case["application"].pk, county_case["leader"]
-    services.post_publicity(leader, pk, kind="conditions", starts_on=dt.date(2023, 9, 4), explanation="公示")
+    services.post_publicity(leader, pk, kind="conditions", starts_on=dt.date(2023, 10, 9), explanation="公示")
     services.record_objection(leader, pk, kind="conditions", objections="有人反映论文非本人撰写", resolved=False)
     with pytest.raises(ActionRefused, match="有异议尚未处理"):
         services.perform(leader, pk, "approve", today=LATER)

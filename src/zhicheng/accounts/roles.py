@@ -39,8 +39,9 @@ class OrgKind(models.TextChoices):
 # A role acts for an organisation of one of these kinds (None: no organisation needed).
 ROLE_ORG_KINDS: dict[str, tuple[str, ...] | None] = {
     Role.APPLICANT: (OrgKind.EMPLOYER, OrgKind.PERSONNEL_AGENCY),
-    Role.EMPLOYER_CLERK: (OrgKind.EMPLOYER,),
-    Role.EMPLOYER_LEADER: (OrgKind.EMPLOYER,),
+    # A personnel agency does the employer's part for freelancers (6.1.3.5: 履行审核、公示、推荐等程序).
+    Role.EMPLOYER_CLERK: (OrgKind.EMPLOYER, OrgKind.PERSONNEL_AGENCY),
+    Role.EMPLOYER_LEADER: (OrgKind.EMPLOYER, OrgKind.PERSONNEL_AGENCY),
     Role.COMPETENT_DEPARTMENT_REVIEWER: (OrgKind.CITY_COMPETENT_DEPARTMENT,),
     Role.COUNTY_HR_REVIEWER: (OrgKind.COUNTY_HR_BUREAU,),
     Role.COUNTY_IIT_REVIEWER: (OrgKind.COUNTY_IIT_BUREAU,),

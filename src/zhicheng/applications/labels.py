@@ -27,6 +27,9 @@ FIELD_LABELS: dict[str, str] = {
     "government_move__moved_on": "从机关流动的日期",
     "government_move__deputy_section_years": "任副科级年限",
     "government_move__section_years": "任正科级年限",
+    "moved_on": "从机关流动的日期",
+    "deputy_section_years": "任副科级年限",
+    "section_years": "任正科级年限",
     "first_application": "首次申报职称评审",
     "current_post_since": "到现岗位工作的日期（转系列）",
     "front_line_since": "在基层一线直接从事本专业工作的起始日期",
@@ -191,3 +194,46 @@ ACTION_LABELS = {
     "reject": "不予推荐／审核不通过",
     "resubmit": "修改后重新提交",
 }
+
+SECTION_LABELS = {
+    "identity": "基本信息",
+    "retirement": "退休类别",
+    "employment": "工作单位与岗位",
+    "specialty": "申报专业",
+    "education": "学历",
+    "titles": "现有职称",
+    "skill_grades": "职业技能等级",
+    "vocational_qualifications": "职业资格",
+    "annual_assessments": "年度考核",
+    "continuing_education": "继续教育",
+    "discipline": "处分情况",
+    "achievements": "业绩成果",
+    "papers": "论文",
+    "technical_reports": "专业技术报告",
+    "books": "著作",
+    "defence_paper": "答辩材料",
+    "work_summary": "专业技术工作总结",
+    "last_year": "上年度评审情况",
+    "integrity_records": "诚信档案记录",
+    "government_move": "从机关流动",
+}
+
+
+def fact_label(path: str) -> str:
+    """A fact's path in the clerk's words: education[0].graduated_on → 学历第1条·毕业日期; annual_assessments.2021 →
+    2021年度考核."""
+    import re
+
+    parts = [p for p in re.split(r"\.", path) if p]
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        m = re.match(r"^(\w+?)\[(\d+)\]$", part)
+        if m:
+            out.append(f"{SECTION_LABELS.get(m.group(1), m.group(1))}第{int(m.group(2)) + 1}条")
+        elif part.isdigit():
+            out.append(f"{part}年度" if i else part)
+        elif i == 0 and part in SECTION_LABELS:
+            out.append(SECTION_LABELS[part])
+        else:
+            out.append(FIELD_LABELS.get(part, SECTION_LABELS.get(part, part)))
+    return "·".join(out)

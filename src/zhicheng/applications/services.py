@@ -12,10 +12,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhicheng.accounts.models import Membership, Organisation, SensitiveView
-from zhicheng.accounts.roles import Role
+from zhicheng.accounts.models import Area, Membership, Organisation, SensitiveView
+from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import idnumbers
 from zhicheng.applications.evidence import UploadRefused, check_upload
+from zhicheng.applications.labels import fact_label
 from zhicheng.applications.models import (
     Application,
     ApplicationEvent,
@@ -183,6 +184,14 @@ def create_application(
     specialty = profile.facts.get("specialty") or {}
     if not specialty.get("category") or not specialty.get("name"):
         raise ActionRefused("请先在申报人信息中填写申报专业")
+    declared = (profile.facts.get("employment") or {}).get("kind")
+    if declared is None:
+        raise ActionRefused("请先在申报人信息“工作单位与岗位”中填写用工形式（在职职工、劳务派遣或自由职业者）")
+    if employment_kind != declared:
+        raise ActionRefused("用工形式须与申报人信息一致")
+    if archives not in ("agency", "none", "elsewhere"):
+        raise ActionRefused("人事档案情况无效")
+    _check_agencies(employer, employment_kind, archives, archive_agency, dispatch_agency, personnel_agency)
     try:
         route = route_for(
             employer=employer,
@@ -215,6 +224,39 @@ def create_application(
     except IntegrityError as exc:
         raise ActionRefused(f"{year}年度已有一份有效申报，不能重复申报") from exc
     return application
+
+
+def _check_agencies(
+    employer: Organisation,
+    employment_kind: str,
+    archives: str,
+    archive_agency: Organisation | None,
+    dispatch_agency: Organisation | None,
+    personnel_agency: Organisation | None,
+) -> None:
+    """The channel's organisations must be of the right kind and place (6.1.3): the route is not the applicant's
+    free choice."""
+    if employment_kind == "freelancer":
+        if employer.kind != OrgKind.PERSONNEL_AGENCY or personnel_agency != employer:
+            raise ActionRefused("自由职业者须通过其人事代理机构申报（6.1.3(5)）")
+        return
+    if employer.kind != OrgKind.EMPLOYER:
+        raise ActionRefused("须通过本人的用人单位申报")
+    if employment_kind == "dispatched" and (
+        dispatch_agency is None or dispatch_agency.kind != OrgKind.LABOUR_DISPATCH_AGENCY
+    ):
+        raise ActionRefused("劳务派遣人员须选择劳务派遣机构（6.1.3(4)）")
+    if employment_kind != "dispatched" and dispatch_agency is not None:
+        raise ActionRefused("非劳务派遣人员不选择劳务派遣机构")
+    if archives == "agency":
+        if archive_agency is None or archive_agency.kind != OrgKind.PUBLIC_TALENT_AGENCY:
+            raise ActionRefused("请选择代理人事档案的公共就业和人才服务机构（6.1.3(2)）")
+        if archive_agency.area_id not in (employer.area_id, Area.objects.get(kind="city").pk):
+            raise ActionRefused("档案代理机构须为用人单位所在地或市级的公共就业和人才服务机构")
+    elif archive_agency is not None:
+        raise ActionRefused("未办理档案代理的，不选择档案代理机构")
+    if personnel_agency is not None:
+        raise ActionRefused("只有自由职业者通过人事代理机构申报")
 
 
 def _steps_for(application: Application) -> list[tuple[str, Organisation, str]]:
@@ -253,7 +295,7 @@ def _guard_submit(actor: Membership, application: Application, today: dt.date) -
         failing = [f"〔{f.clause}〕{f.message}" for f in level.exclusions + path.findings if f.status == "fail"]
         reasons.append("按所选路径不符合申报条件：" + "；".join(failing))
     elif path.outcome == "incomplete":
-        reasons.append("申报信息不全，请补充：" + "、".join(level.missing_facts[:8]))
+        reasons.append("申报信息不全，请补充：" + "、".join(fact_label(p) for p in level.missing_facts[:8]))
     pledge = Pledge.objects.filter(application=application).first()
     if pledge is None or pledge.applicant_at is None:
         reasons.append("请先作出申报人诚信承诺（双承诺）")
@@ -297,10 +339,11 @@ def _guard_employer_complete(actor: Membership, application: Application, today:
     else:
         if appraisal.confirmed_at is None:
             reasons.append("单位鉴定意见尚未经单位负责人签字确认")
-        if not any(c.startswith("3.4") for c in appraisal.clauses) or not any(
-            c.startswith("3.5") for c in appraisal.clauses
+        ability, items = APPRAISAL_CLAUSES.get(application.level, ("3.4", "3.5"))
+        if application.level in APPRAISAL_CLAUSES and (
+            ability not in appraisal.clauses or not any(c.startswith(items) for c in appraisal.clauses)
         ):
-            reasons.append("鉴定意见须写明符合的工作能力（3.4）和业绩成果（3.5）条款")
+            reasons.append(f"鉴定意见须写明符合的工作能力（{ability}）和业绩成果（{items}…）条款")
         if not appraisal.peer_review_followed:
             reasons.append("鉴定意见须注明已按规定履行民主评议程序")
     pledge = Pledge.objects.filter(application=application).first()
@@ -315,7 +358,8 @@ def _guard_current_step(actor: Membership, application: Application, today: dt.d
 
 def _guard_returned_to_actor(actor: Membership, application: Application, today: dt.date) -> list[str]:
     if application.returned_to == "applicant" and actor.role == Role.APPLICANT:
-        return []
+        # What the applicant changed is checked again, as at the first submission.
+        return [r for r in _guard_submit(actor, application, today) if "承诺" not in r]
     if application.returned_to == "employer" and acts_for_employer(actor, application):
         return []
     who = {"applicant": "申报人", "employer": "用人单位"}.get(application.returned_to, "")
@@ -469,7 +513,8 @@ def _employer_locked(actor: Membership, application_id: int, *, leader: bool = F
         raise ActionRefused("该申报不属于本单位")
     if leader and actor.role != Role.EMPLOYER_LEADER:
         raise ActionRefused("须由单位负责人确认")
-    if application.state != State.EMPLOYER_REVIEW:
+    returned_to_us = application.state == State.RETURNED and application.returned_to == "employer"
+    if application.state != State.EMPLOYER_REVIEW and not returned_to_us:
         raise ActionRefused(f"当前状态「{application.get_state_display()}」下单位不能修改评议、公示和鉴定")
     return application
 
@@ -499,10 +544,19 @@ def post_publicity(
         raise ActionRefused("请填写单位公示说明")
     with transaction.atomic():
         application = _employer_locked(actor, application_id)
-        if kind == Publicity.Kind.APPRAISAL and not Appraisal.objects.filter(application=application).exists():
-            raise ActionRefused("请先出具单位鉴定意见，再公示鉴定意见")
         pack = pack_for_year(application.year)
         days = pack.param("publicity.min_workdays").value
+        if starts_on < pack.meta.issued_on:
+            raise ActionRefused(f"公示开始日期不能早于本年度通知印发日期（{pack.meta.issued_on:%Y年%m月%d日}）")
+        if kind == Publicity.Kind.APPRAISAL:
+            appraisal = Appraisal.objects.filter(application=application).first()
+            ended = [
+                p.earliest_end for p in Publicity.objects.filter(application=application, kind=Publicity.Kind.MATERIALS)
+            ]
+            if appraisal is None or appraisal.confirmed_at is None:
+                raise ActionRefused("单位鉴定意见经负责人确认后，方可公示鉴定意见")
+            if ended and starts_on <= ended[0]:
+                raise ActionRefused("鉴定意见公示须在个人申报材料公示期满之后开始")
         try:
             end = office_calendar().publicity_end(starts_on, days)
         except CalendarYearMissing as exc:
@@ -532,17 +586,39 @@ def record_objection(actor: Membership, application_id: int, *, kind: str, objec
         _event(application, actor, "objection", reason=objections, payload={"kind": kind, "resolved": resolved})
 
 
+APPRAISAL_CLAUSES = {"engineer": ("3.4.1", "3.5.1."), "assistant_engineer": ("3.4.2", "3.5.2.")}
+
+
 def record_appraisal(
-    actor: Membership, application_id: int, *, ethics: str, clauses: list[str], peer_review_followed: bool
+    actor: Membership,
+    application_id: int,
+    *,
+    ethics: str,
+    clauses: list[str],
+    peer_review_followed: bool,
+    today: dt.date | None = None,
 ) -> Appraisal:
-    pack = current_pack()
-    unknown = [c for c in clauses if c not in pack.clauses or not c.startswith(("3.4", "3.5"))]
-    if unknown:
-        raise ActionRefused("鉴定意见只能写明3.4和3.5中的条款：" + "、".join(unknown))
+    """单位鉴定意见 (6.1.2b): after the conditions and materials publicities ended without objection (8.1), naming the
+    clauses of 3.4 and 3.5 of the level applied for."""
+    today = today or timezone.localdate()
     if not ethics.strip():
         raise ActionRefused("请填写思想品德、职业道德鉴定意见")
     with transaction.atomic():
         application = _employer_locked(actor, application_id)
+        pack = pack_for_year(application.year)
+        ability, items = APPRAISAL_CLAUSES.get(application.level, ("3.4", "3.5"))
+        wrong = [c for c in clauses if c not in pack.clauses or not (c.startswith(ability) or c.startswith(items))]
+        if wrong:
+            raise ActionRefused(
+                f"鉴定意见只能写明本层级的工作能力（{ability}）和业绩成果（{items}…）条款：" + "、".join(wrong)
+            )
+        for kind, label in (
+            (Publicity.Kind.CONDITIONS, "评审条件程序公示"),
+            (Publicity.Kind.MATERIALS, "个人申报材料公示"),
+        ):
+            pub = Publicity.objects.filter(application=application, kind=kind).first()
+            if pub is None or today <= pub.earliest_end or not pub.objections_resolved:
+                raise ActionRefused(f"{label}期满且无异议后，方可出具鉴定意见（8.1）")
         appraisal, _ = Appraisal.objects.update_or_create(
             application=application,
             defaults={

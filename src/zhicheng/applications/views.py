@@ -168,7 +168,11 @@ def _decision_context(decision: dict[str, Any] | None) -> dict[str, Any]:
 def upload_evidence(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     upload = request.FILES.get("file")
-    application_id = request.POST.get("application")
+    raw = request.POST.get("application") or ""
+    if raw and not raw.isdigit():
+        messages.error(request, "申报编号无效")
+        return redirect("dashboard")
+    application_id = raw or None
     target = redirect("application", pk=int(application_id)) if application_id else redirect("profile")
     if upload is None:
         messages.error(request, "请选择要上传的文件")
@@ -274,7 +278,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": application.steps.select_related("organisation"),
         "route": ROUTES.get(application.route),
         "actions": services.available_actions(actor, application),
-        "is_employer": acts_for_employer(actor, application) and application.state == State.EMPLOYER_REVIEW,
+        "is_employer": acts_for_employer(actor, application)
+        and (
+            application.state == State.EMPLOYER_REVIEW
+            or (application.state == State.RETURNED and application.returned_to == "employer")
+        ),
         "is_leader": actor.role == Role.EMPLOYER_LEADER,
         "peer_review": getattr(application, "peer_review", None),
         "publicity_kinds": [(k, label, publicities.get(k)) for k, label in Publicity.Kind.choices],

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from zhicheng.applications.labels import ACTION_LABELS, VALUE_LABELS
+from zhicheng.applications.labels import ACTION_LABELS, VALUE_LABELS, fact_label
 from zhicheng.applications.models import State
 from zhicheng.policy.paths import all_paths
 
@@ -44,3 +44,8 @@ def state_label(value: str) -> str:
 @register.filter
 def path_label(value: str) -> str:
     return PATH_NAMES.get(value, value)
+
+
+@register.filter
+def facts_in_words(paths: list[str]) -> str:
+    return "、".join(fact_label(p) for p in paths)

@@ -14,12 +14,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from zhicheng.accounts.models import Area, Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
 from zhicheng.applications.models import Application
+from zhicheng.intake.models import EvaluationYear, HolidayArrangement
 from zhicheng.policy.facts import FactsYamlLoader
 
 DEMO_PASSWORD = "zhicheng-demo-2023"
@@ -163,14 +165,32 @@ class Command(BaseCommand):
             "approve",
             reason="材料齐全，同意推荐",
         )
+        # The office's setting for the demo: the 2023 receiving window around today, so that the channels can submit
+        # and the office can receive (in production the office enters the notice's dates in the admin).
+        today = timezone.localdate()
+        EvaluationYear.objects.update_or_create(
+            year=2023,
+            defaults={
+                "pack": "xinzhou-engineering-2023",
+                "window_start": today - dt.timedelta(days=7),
+                "window_end": today + dt.timedelta(days=60),
+            },
+        )
+        for offset in range(0, 61):
+            day = today + dt.timedelta(days=offset - 7)
+            if day.weekday() >= 5:
+                HolidayArrangement.objects.get_or_create(
+                    day=day, defaults={"kind": "workday", "note": "演示：周末照常受理"}
+                )
         # The main demo applicant has a complete profile and no application yet: the walk-through starts there.
         _ = (applicant, clerk, leader, private, dispatch)
 
     def _through_employer(self, application: Application, leader: Membership) -> None:
+        """The employer's part in the notice's order (6.1.2, 8.1, 8.2), on the 2023 dates of the case."""
         applicant = Membership.objects.get(user=application.applicant)
         services.applicant_pledge(applicant, application.pk)
         services.perform(applicant, application.pk, "submit")
-        start = dt.date(2023, 9, 4)
+        start = dt.date(2023, 10, 9)
         services.record_peer_review(
             leader,
             application.pk,
@@ -181,17 +201,10 @@ class Command(BaseCommand):
             ],
             opinion="评议组一致同意推荐",
         )
-        services.record_appraisal(
-            leader,
-            application.pk,
-            ethics="思想品德良好，遵守职业道德",
-            clauses=["3.4.1", "3.5.1.1"],
-            peer_review_followed=True,
-        )
-        services.confirm_appraisal(leader, application.pk)
-        for kind in ("conditions", "materials", "appraisal"):
+
+        def publicity(kind: str, on: dt.date) -> None:
             services.post_publicity(
-                leader, application.pk, kind=kind, starts_on=start, explanation="在单位公示栏公示，无异议"
+                leader, application.pk, kind=kind, starts_on=on, explanation="在单位公示栏公示，无异议"
             )
             services.add_evidence(
                 leader,
@@ -200,5 +213,18 @@ class Command(BaseCommand):
                 fact=f"publicity:{kind}",
                 application_id=application.pk,
             )
+
+        publicity("conditions", start)
+        publicity("materials", start)
+        services.record_appraisal(
+            leader,
+            application.pk,
+            ethics="思想品德良好，遵守职业道德",
+            clauses=["3.4.1", "3.5.1.1"],
+            peer_review_followed=True,
+            today=dt.date(2023, 10, 16),
+        )
+        services.confirm_appraisal(leader, application.pk)
+        publicity("appraisal", dt.date(2023, 10, 16))
         services.employer_pledge(leader, application.pk)
-        services.perform(leader, application.pk, "approve")
+        services.perform(leader, application.pk, "approve", today=dt.date(2023, 10, 23))

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from zhicheng.intake import views
+
+urlpatterns = [
+    path("channel/", views.channel, name="channel"),
+    path("channel/submit/", views.channel_submit, name="channel_submit"),
+    path("channel/resubmit/<int:pk>/", views.channel_resubmit, name="channel_resubmit"),
+    path("channel/summary.xlsx", views.channel_summary, name="channel_summary"),
+    path("office/", views.office, name="office"),
+    path("office/batches/<int:pk>/summary.xlsx", views.office_batch_summary, name="office_batch_summary"),
+    path("office/applications/<int:pk>/", views.desk, name="desk"),
+    path("office/applications/<int:pk>/<slug:what>/", views.desk_action, name="desk_action"),
+    path("integrity/", views.integrity_register, name="integrity"),
+    path("integrity/record/", views.integrity_record, name="integrity_record"),
+]

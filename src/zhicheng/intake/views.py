@@ -1,0 +1,217 @@
+"""Pages of the channels and the committee office (thin, over intake.services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from zhicheng.accounts.models import Membership
+from zhicheng.accounts.roles import Role
+from zhicheng.applications.models import Application, State
+from zhicheng.applications.permissions import visible_applications
+from zhicheng.applications.services import ActionRefused
+from zhicheng.intake import services as intake
+from zhicheng.intake.models import IntakeCheck, SubmissionBatch
+from zhicheng.intake.spreadsheets import summary_workbook
+from zhicheng.intake.window import window_state
+from zhicheng.integrity import services as integrity
+from zhicheng.integrity.models import IntegrityRecord
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _actor(request: HttpRequest, roles: frozenset[str]) -> Membership:
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None or membership.role not in roles:
+        raise PermissionDenied("当前角色无权使用此页面")
+    return membership
+
+
+def _refused(request: HttpRequest, exc: ActionRefused) -> None:
+    for reason in exc.reasons:
+        messages.error(request, reason)
+
+
+@login_required
+def channel(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request, intake.CHANNEL_ROLES)
+    year = settings.ZHICHENG_YEAR
+    batch = SubmissionBatch.objects.filter(channel=actor.organisation, year=year).first()
+    return render(
+        request,
+        "intake/channel.html",
+        {
+            "year": year,
+            "window": window_state(year),
+            "ready": intake.channel_applications(actor, year),
+            "batch": batch,
+            "batch_applications": batch.applications.select_related("applicant", "employer") if batch else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def channel_submit(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request, intake.CHANNEL_ROLES)
+    try:
+        batch = intake.submit_batch(actor, settings.ZHICHENG_YEAR)
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"已统一报送评委会：{batch.applications.count()}份")
+    return redirect("channel")
+
+
+@login_required
+@require_POST
+def channel_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request, intake.CHANNEL_ROLES)
+    try:
+        intake.resubmit_to_office(actor, pk)
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "已重新报送")
+    return redirect("channel")
+
+
+@login_required
+def channel_summary(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request, intake.CHANNEL_ROLES)
+    year = settings.ZHICHENG_YEAR
+    batch = SubmissionBatch.objects.filter(channel=actor.organisation, year=year).first()
+    apps = list(batch.applications.all()) if batch else intake.channel_applications(actor, year)
+    title = f"{year}年度工程系列中、初级职称评审申报人员汇总表（{actor.organisation}）"
+    response = HttpResponse(summary_workbook(title, apps), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="summary-{year}.xlsx"'
+    return response
+
+
+OFFICE = frozenset({Role.COMMITTEE_CLERK})
+
+
+@login_required
+def office(request: HttpRequest) -> HttpResponse:
+    _actor(request, OFFICE)
+    year = settings.ZHICHENG_YEAR
+    batches = SubmissionBatch.objects.filter(year=year).select_related("channel").order_by("submitted_at")
+    apps = Application.objects.filter(batch__year=year).select_related("applicant", "employer", "batch__channel")
+    return render(
+        request,
+        "intake/office.html",
+        {
+            "year": year,
+            "window": window_state(year),
+            "batches": batches,
+            "applications": apps.order_by("batch", "pk"),
+        },
+    )
+
+
+@login_required
+def office_batch_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    _actor(request, OFFICE)
+    batch = get_object_or_404(SubmissionBatch, pk=pk)
+    title = f"{batch.year}年度工程系列中、初级职称评审申报人员汇总表（{batch.channel}）"
+    response = HttpResponse(summary_workbook(title, batch.applications.all()), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}.xlsx"'
+    return response
+
+
+@login_required
+def desk(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request, OFFICE)
+    app = get_object_or_404(visible_applications(actor).select_related("applicant", "employer"), pk=pk)
+    check = IntakeCheck.objects.filter(application=app).first()
+    return render(
+        request,
+        "intake/desk.html",
+        {
+            "application": app,
+            "checks": intake.desk_checks(app),
+            "originals": intake.required_originals(app),
+            "seen": set(check.originals_seen) if check else set(),
+            "check": check,
+            "window": window_state(app.year),
+        },
+    )
+
+
+@login_required
+@require_POST
+def desk_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    actor = _actor(request, OFFICE)
+    try:
+        if what == "check":
+            intake.record_check(
+                actor, pk, originals=request.POST.getlist("original"), notes=request.POST.get("notes", "")
+            )
+            messages.success(request, "核验情况已保存")
+        elif what == "accept":
+            intake.accept(actor, pk)
+            messages.success(request, "已受理")
+        elif what == "return":
+            intake.office_return(actor, pk, reason=request.POST.get("reason", ""))
+            messages.success(request, "已退回报送单位")
+        else:
+            raise PermissionDenied
+    except ActionRefused as exc:
+        _refused(request, exc)
+    return redirect("desk", pk=pk)
+
+
+INTEGRITY = frozenset({Role.COMMITTEE_CLERK, Role.CITY_HR_OFFICER})
+
+
+@login_required
+def integrity_register(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request, INTEGRITY)
+    records = integrity.visible_records(actor)
+    integrity.log_view(actor, "register")
+    return render(
+        request,
+        "integrity/register.html",
+        {"records": records, "kinds": IntegrityRecord.Kind.choices, "can_record": actor.role == Role.COMMITTEE_CLERK},
+    )
+
+
+@login_required
+@require_POST
+def integrity_record(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request, frozenset({Role.COMMITTEE_CLERK}))
+    post = request.POST
+    try:
+        try:
+            found_on = dt.date.fromisoformat(post.get("found_on", ""))
+            ban_years = int(post.get("ban_years", "0"))
+            cancelled = int(post["cancelled_year"]) if post.get("cancelled_year") else None
+        except ValueError as exc:
+            raise ActionRefused("日期或年限填写有误") from exc
+        integrity.record_finding(
+            actor,
+            id_number=post.get("id_number", "").strip(),
+            name=post.get("name", "").strip(),
+            kind=post.get("kind", ""),
+            found_on=found_on,
+            ban_years=ban_years,
+            cancelled_year=cancelled,
+            title_revoked=post.get("title_revoked") == "on",
+            document=post.get("document", ""),
+            note=post.get("note", ""),
+        )
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "已记入诚信档案")
+    return redirect("integrity")
+
+
+__all__ = ["State"]
