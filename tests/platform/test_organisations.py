@@ -12,7 +12,7 @@ from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.accounts.xinzhou import COUNTIES
 
 
-def test_fourteen_counties_and_two_zones_each_with_bureaus(db: Any) -> None:
+def test_fourteen_counties_and_two_zones_each_with_bureaus(world: Any) -> None:
     assert sorted(a.name for a in Area.objects.filter(kind="county")) == sorted(COUNTIES)
     assert len(COUNTIES) == 14
     assert set(Area.objects.filter(kind="zone").values_list("name", flat=True)) == {
@@ -26,7 +26,7 @@ def test_fourteen_counties_and_two_zones_each_with_bureaus(db: Any) -> None:
     assert Organisation.objects.filter(kind=OrgKind.CITY_COMPETENT_DEPARTMENT).count() >= 5
 
 
-def test_an_employer_needs_a_valid_credit_code_and_sector(db: Any) -> None:
+def test_an_employer_needs_a_valid_credit_code_and_sector(world: Any) -> None:
     area = Area.objects.get(name="定襄县")
     org = Organisation(
         name="定襄县测试",

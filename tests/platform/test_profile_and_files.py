@@ -152,3 +152,29 @@ def test_upload_page_tells_the_clerk_why(world: World) -> None:
         "/evidence/", {"kind": "diploma", "file": SimpleUploadedFile("a.pdf", b"hello")}, follow=True
     )
     assert "只接受 PDF、JPEG 或 PNG" in response.content.decode()
+
+
+def test_the_profile_is_frozen_while_the_case_is_under_review(county_case: dict[str, Any], submit: Any) -> None:
+    """The decision stored at each step was made on these facts: they change only when the case is returned."""
+    submit(county_case)
+    applicant = county_case["applicant"]
+    facts = Profile.objects.get(user=applicant.user).facts
+    with pytest.raises(FactsError, match="审核中"):
+        services.save_profile(applicant.user, {**facts, "papers": []})
+    services.perform(county_case["clerk"], county_case["application"].pk, "return", reason="补充论文")
+    services.save_profile(applicant.user, {**facts, "papers": facts["papers"]})
+
+
+def test_a_year_entered_twice_is_refused(world: World) -> None:
+    applicant = world.applicant("applicant", world.employer("原平市重复年度测试公司"))
+    client = Client()
+    client.force_login(applicant.user)
+    data = {
+        "annual_assessments-TOTAL_FORMS": "2",
+        "annual_assessments-INITIAL_FORMS": "0",
+        "annual_assessments-0-year": "2022",
+        "annual_assessments-0-grade": "qualified",
+        "annual_assessments-1-year": "2022",
+        "annual_assessments-1-grade": "unqualified",
+    }
+    assert "该年度已填写" in client.post("/profile/annual_assessments/", data).content.decode()

@@ -132,7 +132,7 @@ class _YearRow(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        filled = [k for k, v in data.items() if k != "year" and v not in (None, "")]
+        filled = [k for k, v in data.items() if k not in ("year", "DELETE") and v not in (None, "")]
         if filled and data.get("year") is None:
             self.add_error("year", "请填写年度")
         return data
@@ -221,6 +221,16 @@ class SectionForms:
         for part in (self.form, self.formset, self.none_form):
             if part is not None and not part.is_valid():
                 ok = False
+        if ok and self.section.shape == "years":
+            seen: set[int] = set()
+            for form in self.formset.forms:
+                year = (form.cleaned_data or {}).get("year")
+                if year is None:
+                    continue
+                if year in seen:
+                    form.add_error("year", "该年度已填写，请勿重复")
+                    ok = False
+                seen.add(year)
         return ok
 
     def value(self) -> Any:

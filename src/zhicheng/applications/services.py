@@ -46,6 +46,15 @@ from zhicheng.policy.facts import Facts, FactsError, load_facts
 from zhicheng.policy.findings import Decision
 from zhicheng.policy.pack import Pack, pack_for_year
 
+# While a case is with the employer, a reviewer or the office, the facts it was judged on stay as they were.
+UNDER_REVIEW = [
+    State.EMPLOYER_REVIEW,
+    State.CHAIN_REVIEW,
+    State.READY_FOR_COMMITTEE,
+    State.IN_BATCH,
+    State.OFFICE_RETURNED,
+    State.ACCEPTED,
+]
 PANEL_KINDS = {"masses": "群众代表", "peers": "同行专家", "leaders": "单位领导", "research": "科研管理部门代表"}
 
 
@@ -82,6 +91,9 @@ def save_profile(user: Any, data: dict[str, Any], pack: Pack | None = None) -> P
     """Validate the whole profile with the engine's facts model and keep it; nothing is saved if it is refused
     (FactsError lists each field's path and reason). The ID number is kept encrypted, apart from the facts."""
     pack = pack or current_pack()
+    under_review = Application.objects.filter(applicant=user, state__in=UNDER_REVIEW).exists()
+    if under_review:
+        raise FactsError([("(profile)", "申报正在审核中，不能修改申报人信息；如需修改，请联系审核单位退回后再改")])
     facts = load_facts(data, pack)
     stored = facts.model_dump(mode="json", exclude_none=True)
     id_number = facts.identity.id_number

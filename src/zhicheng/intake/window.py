@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhicheng.intake.calendar import office_calendar
@@ -20,22 +21,30 @@ class WindowState:
 
 
 def year_settings(year: int) -> EvaluationYear:
-    """The office's settings for a year, made from the year's pack the first time they are asked for."""
-    settings_ = EvaluationYear.objects.filter(year=year).first()
-    if settings_ is not None:
-        return settings_
+    """The office's settings for a year, made from the year's pack the first time they are asked for (two requests
+    at once make one row)."""
+    found = EvaluationYear.objects.filter(year=year).first()
+    if found is not None:
+        return found
     from zhicheng.policy.pack import pack_for_year
 
     pack = pack_for_year(year)
     params = pack.meta.parameters
-    return EvaluationYear.objects.create(
-        year=year,
-        pack=pack.id,
-        window_start=params.receiving_window.start.value,
-        window_end=params.receiving_window.end.value,
-        publicity_min_workdays=params.publicity.min_workdays.value,
-        results_min_workdays=params.publicity.results_min_workdays.value,
-    )
+    try:
+        with transaction.atomic():
+            made, _ = EvaluationYear.objects.get_or_create(
+                year=year,
+                defaults={
+                    "pack": pack.id,
+                    "window_start": params.receiving_window.start.value,
+                    "window_end": params.receiving_window.end.value,
+                    "publicity_min_workdays": params.publicity.min_workdays.value,
+                    "results_min_workdays": params.publicity.results_min_workdays.value,
+                },
+            )
+    except IntegrityError:
+        made = EvaluationYear.objects.get(year=year)
+    return made
 
 
 def _fmt(day: dt.date) -> str:
