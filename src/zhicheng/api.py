@@ -6,6 +6,7 @@ permission module, so an API client sees exactly what the person sees in the bro
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -14,7 +15,7 @@ from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from zhicheng.accounts.models import User
+from zhicheng.accounts.models import Organisation, User
 from zhicheng.applications import services
 from zhicheng.applications.models import DecisionSnapshot, Profile
 from zhicheng.applications.permissions import visible_applications
@@ -170,3 +171,124 @@ def check_profile(request: HttpRequest) -> dict[str, Any]:
     if profile is None or not profile.facts:
         raise HttpError(404, "尚未填写申报人信息")
     return services.self_check(profile).to_dict()
+
+
+class ApplicationIn(Schema):
+    level: str
+    path: str
+    employment_kind: str = "employee"
+    archives: str = "none"
+    archive_agency: int | None = None
+    dispatch_agency: int | None = None
+    personnel_agency: int | None = None
+
+
+def _org(pk: int | None) -> Organisation | None:
+    return None if pk is None else Organisation.objects.filter(pk=pk).first()
+
+
+@api.post("/applications", response={201: ApplicationOut}, summary="新建申报（申报人本人）")
+def create_application(request: HttpRequest, body: ApplicationIn) -> Any:
+    actor = _membership(request)
+    if actor.organisation is None:
+        raise HttpError(409, "账号未关联用人单位或人事代理机构")
+    try:
+        app = services.create_application(
+            actor,
+            level=body.level,
+            path=body.path,
+            employer=actor.organisation,
+            area=actor.organisation.area,
+            employment_kind=body.employment_kind,
+            archives=body.archives,
+            archive_agency=_org(body.archive_agency),
+            dispatch_agency=_org(body.dispatch_agency),
+            personnel_agency=_org(body.personnel_agency),
+        )
+    except services.ActionRefused as exc:
+        raise HttpError(409, "；".join(exc.reasons)) from exc
+    return Status(201, _out(app))
+
+
+class PeerReviewIn(Schema):
+    held_on: dt.date
+    members: list[dict[str, str]]
+    opinion: str
+
+
+class PublicityIn(Schema):
+    kind: str
+    starts_on: dt.date
+    explanation: str
+
+
+class AppraisalIn(Schema):
+    ethics: str
+    clauses: list[str]
+    peer_review_followed: bool
+
+
+def _record(fn: Any) -> dict[str, str]:
+    try:
+        fn()
+    except services.ActionRefused as exc:
+        raise HttpError(409, "；".join(exc.reasons)) from exc
+    return {"detail": "已保存"}
+
+
+@api.post("/applications/{application_id}/pledge", summary="申报人承诺（双承诺）")
+def applicant_pledge(request: HttpRequest, application_id: int) -> dict[str, str]:
+    return _record(lambda: services.applicant_pledge(_membership(request), application_id))
+
+
+@api.post("/applications/{application_id}/peer-review", summary="用人单位：民主评议")
+def peer_review(request: HttpRequest, application_id: int, body: PeerReviewIn) -> dict[str, str]:
+    return _record(
+        lambda: services.record_peer_review(
+            _membership(request), application_id, held_on=body.held_on, members=body.members, opinion=body.opinion
+        )
+    )
+
+
+@api.post("/applications/{application_id}/publicities", summary="用人单位：三公示之一")
+def publicity(request: HttpRequest, application_id: int, body: PublicityIn) -> dict[str, str]:
+    return _record(
+        lambda: services.post_publicity(
+            _membership(request), application_id, kind=body.kind, starts_on=body.starts_on, explanation=body.explanation
+        )
+    )
+
+
+@api.post("/applications/{application_id}/appraisal", summary="用人单位：鉴定意见")
+def appraisal(request: HttpRequest, application_id: int, body: AppraisalIn) -> dict[str, str]:
+    return _record(
+        lambda: services.record_appraisal(
+            _membership(request),
+            application_id,
+            ethics=body.ethics,
+            clauses=body.clauses,
+            peer_review_followed=body.peer_review_followed,
+        )
+    )
+
+
+@api.post("/applications/{application_id}/appraisal/confirm", summary="单位负责人确认鉴定意见")
+def confirm(request: HttpRequest, application_id: int) -> dict[str, str]:
+    return _record(lambda: services.confirm_appraisal(_membership(request), application_id))
+
+
+@api.post("/applications/{application_id}/employer-pledge", summary="单位承诺（双承诺）")
+def employer_pledge(request: HttpRequest, application_id: int) -> dict[str, str]:
+    return _record(lambda: services.employer_pledge(_membership(request), application_id))
+
+
+@api.post("/applications/{application_id}/id-number", summary="查看完整身份证号码（仅限有权角色，每次查看均记录）")
+def id_number(request: HttpRequest, application_id: int) -> dict[str, str]:
+    actor = _membership(request)
+    app = visible_applications(actor).filter(pk=application_id).first()
+    if app is None:
+        raise HttpError(404, "申报不存在或无权查看")
+    try:
+        return {"id_number": services.reveal_id_number(actor, app)}
+    except services.ActionRefused as exc:
+        raise HttpError(403, exc.reasons[0]) from exc

@@ -92,3 +92,59 @@ def test_the_api_needs_a_session_and_csrf(county_case: dict[str, Any]) -> None:
     assert (
         strict.post(f"/api/applications/{pk}/actions/withdraw", {}, content_type="application/json").status_code == 403
     )
+
+
+def test_the_whole_employer_part_through_the_api(world: World) -> None:
+    """The API offers the same service functions as the pages: create, pledge, the employer's records, recommend."""
+    import datetime as dt
+
+    from tests.platform.conftest import LATER
+    from zhicheng.accounts.roles import Role
+
+    employer = world.employer("原平市API全程测试公司")
+    applicant = world.applicant("applicant", employer)
+    leader = world.person("apileader", Role.EMPLOYER_LEADER, employer)
+    a, lead = Client(), Client()
+    a.force_login(applicant.user)
+    lead.force_login(leader.user)
+    created = a.post(
+        "/api/applications", {"level": "engineer", "path": "engineer_bachelor"}, content_type="application/json"
+    )
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    assert a.post(f"/api/applications/{pk}/pledge").status_code == 200
+    assert a.post(f"/api/applications/{pk}/actions/submit", {}, content_type="application/json").status_code == 200
+    members = [{"name": "甲", "kind": k} for k in ("masses", "peers", "leaders", "research")]
+    ok = lead.post(
+        f"/api/applications/{pk}/peer-review",
+        {"held_on": "2023-10-09", "members": members, "opinion": "同意"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200
+    early = lead.post(
+        f"/api/applications/{pk}/appraisal",
+        {"ethics": "良好", "clauses": ["3.4.1", "3.5.1.1"], "peer_review_followed": True},
+        content_type="application/json",
+    )
+    assert early.status_code == 409 and "期满且无异议后" in early.json()["detail"]
+    for kind in ("conditions", "materials"):
+        r = lead.post(
+            f"/api/applications/{pk}/publicities",
+            {"kind": kind, "starts_on": "2023-10-09", "explanation": "公示"},
+            content_type="application/json",
+        )
+        assert r.status_code == 200
+    assert (
+        lead.post(
+            f"/api/applications/{pk}/appraisal",
+            {"ethics": "良好", "clauses": ["3.4.1", "3.5.1.1"], "peer_review_followed": True},
+            content_type="application/json",
+        ).status_code
+        == 200
+    )
+    assert lead.post(f"/api/applications/{pk}/appraisal/confirm").status_code == 200
+    assert lead.post(f"/api/applications/{pk}/id-number").status_code == 403  # the leader does not need it
+    assert a.post(f"/api/applications/{pk}/id-number").json()["id_number"] == "142201198805120314"
+    refused = lead.post(f"/api/applications/{pk}/actions/approve", {}, content_type="application/json")
+    assert refused.status_code == 409 and "公示" in refused.json()["detail"]
+    assert dt.date(2023, 10, 9) < LATER

@@ -178,3 +178,15 @@ def test_a_year_entered_twice_is_refused(world: World) -> None:
         "annual_assessments-1-grade": "unqualified",
     }
     assert "该年度已填写" in client.post("/profile/annual_assessments/", data).content.decode()
+
+
+def test_reviewers_see_every_finding_of_the_chosen_path(county_case: dict[str, Any], submit: Any) -> None:
+    from tests.platform.conftest import through_employer
+
+    submit(county_case)
+    through_employer(county_case["application"], county_case["leader"])
+    client = Client()
+    client.force_login(county_case["hr"].user)
+    html = client.get(f"/applications/{county_case['application'].pk}/").content.decode()
+    assert "所选路径逐项核查：大学本科毕业，任助理工程师满4年" in html
+    assert "[符合] 〔3.3.1c" in html and "评议组" in html and "鉴定意见：品德良好" in html

@@ -86,6 +86,9 @@ class Organisation(models.Model):
                 raise ValidationError({"sector": "用人单位须填写单位性质"})
             if not self.credit_code:
                 raise ValidationError({"credit_code": "用人单位须填写统一社会信用代码"})
+            if self.sector not in ("state_owned_enterprise", "public_institution") and self.area.kind == Area.Kind.CITY:
+                # Non-public employers apply where they are (6.1.3(2) 属地原则): a county, district or zone.
+                raise ValidationError({"area": "非公有制经济组织和社会组织须登记所在县（市、区）"})
             city_owned = self.level == "city" and self.sector in ("state_owned_enterprise", "public_institution")
             if city_owned and self.competent_department is None:
                 raise ValidationError({"competent_department": "市属单位须填写市直主管部门"})

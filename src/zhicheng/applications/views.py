@@ -17,8 +17,9 @@ from zhicheng.accounts.models import Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
 from zhicheng.applications.factsforms import SECTION_BY_KEY, SECTIONS, SectionForms
-from zhicheng.applications.labels import LEVEL_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from zhicheng.applications.labels import LEVEL_LABELS, OUTCOME_LABELS, STATUS_LABELS, fact_label
 from zhicheng.applications.models import (
+    Application,
     DecisionSnapshot,
     Evidence,
     EvidenceKind,
@@ -94,6 +95,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 for s in SECTIONS
             ],
             "evidence": prof.evidence.order_by("-uploaded_at"),
+            "fact_choices": _fact_choices(prof.facts),
             "evidence_kinds": EvidenceKind.choices,
         },
     )
@@ -138,6 +140,28 @@ def _with_id(prof: Profile, data: dict[str, Any], key: str) -> dict[str, Any]:
         identity.pop("sex", None)
         data["identity"] = identity
     return data
+
+
+def _fact_choices(facts: dict[str, Any]) -> list[tuple[str, str]]:
+    """The records a file can prove, named as the clerk knows them."""
+    out = []
+    for key in (
+        "education",
+        "titles",
+        "skill_grades",
+        "vocational_qualifications",
+        "achievements",
+        "papers",
+        "technical_reports",
+        "books",
+    ):
+        for i, record in enumerate(facts.get(key) or []):
+            name = record.get("major") or record.get("title") or record.get("specialty") or record.get("clause") or ""
+            out.append((f"{key}[{i}]", f"{fact_label(f'{key}[{i}]')}{'（' + str(name) + '）' if name else ''}"))
+    for key in ("work_summary", "defence_paper", "annual_assessments", "continuing_education"):
+        if facts.get(key) is not None:
+            out.append((key, fact_label(key)))
+    return out
 
 
 @login_required
@@ -293,6 +317,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "profile_evidence": profile.evidence.all() if profile else [],
         "can_reveal": actor.role in ID_NUMBER_ROLES,
         "today": timezone.localdate(),
+        "chosen_path": _chosen_path(decision, application),
     } | _decision_context(decision)
     return render(request, "applications/application_detail.html", context)
 
@@ -312,6 +337,16 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if not visible_applications(actor).filter(pk=pk).exists():
         return redirect("dashboard")
     return redirect("application", pk=pk)
+
+
+def _chosen_path(decision: dict[str, Any] | None, application: Application) -> dict[str, Any] | None:
+    """The applied-for path with every finding, passing ones too: what the reviewer checks against."""
+    if decision is None:
+        return None
+    for path in decision["levels"][application.level]["paths"]:
+        if path["path"] == application.path:
+            return dict(path)
+    return None
 
 
 def _date(value: str | None) -> dt.date:

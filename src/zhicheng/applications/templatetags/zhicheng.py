@@ -49,3 +49,16 @@ def path_label(value: str) -> str:
 @register.filter
 def facts_in_words(paths: list[str]) -> str:
     return "、".join(fact_label(p) for p in paths)
+
+
+@register.filter
+def fact_in_words(path: str) -> str:
+    if not path:
+        return ""
+    if path.startswith("publicity:"):
+        return {
+            "publicity:conditions": "评审条件程序公示",
+            "publicity:materials": "个人申报材料公示",
+            "publicity:appraisal": "单位鉴定意见公示",
+        }.get(path, path)
+    return fact_label(path)
