@@ -31,6 +31,10 @@ MATRIX: dict[str, tuple[bool, bool]] = {
     "other_county_hr": (False, False),
     "competent_department": (False, False),
     "committee_clerk": (False, False),  # only cases ready for the committee
+    "talent_agency": (False, False),
+    "personnel_agency": (False, False),
+    "dispatch_agency": (False, False),
+    "hr_association": (False, False),
     "city_hr": (True, False),
     "expert": (False, False),
     "administrator": (True, False),
@@ -60,6 +64,18 @@ def matrix_world(world: World, county_case: dict[str, Any], submit: Any) -> dict
         ),
         "committee_clerk": world.person(
             "cc", Role.COMMITTEE_CLERK, Organisation.objects.get(kind=OrgKind.COMMITTEE_OFFICE)
+        ),
+        "talent_agency": world.person(
+            "ta", Role.TALENT_AGENCY_REVIEWER, Organisation.objects.get(name="原平市公共就业和人才服务中心")
+        ),
+        "personnel_agency": world.person(
+            "pa", Role.PERSONNEL_AGENCY_REVIEWER, Organisation.objects.get(kind=OrgKind.PERSONNEL_AGENCY)
+        ),
+        "dispatch_agency": world.person(
+            "da", Role.DISPATCH_AGENCY_REVIEWER, world.agency("权限测试劳务派遣公司", OrgKind.LABOUR_DISPATCH_AGENCY)
+        ),
+        "hr_association": world.person(
+            "ha", Role.HR_ASSOCIATION_REVIEWER, Organisation.objects.get(kind=OrgKind.HR_ASSOCIATION)
         ),
         "city_hr": world.person("ch", Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU)),
         "expert": world.person("ex", Role.EXPERT, None),
