@@ -49,7 +49,29 @@ def test_channel_submits_and_the_office_accepts_in_the_pages(
     channel = _client(county_case["iit"])
     page = channel.get("/channel/").content.decode()
     assert "受理中" in page and "统一报送评委会（共1份）" in page
+    pdf = channel.get("/channel/summary.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     summary = channel.get("/channel/summary.xlsx")
+    # The channel's own list, checked against the platform row by row (nothing is written).
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["姓名", "工作单位", "申报专业"])
+    ws.append(["申报人applicant", "别的单位", "土木工程"])
+    ws.append(["不存在的人", "x", "y"])
+    ws.append([None, "z", "w"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "list.xlsx"
+    report = channel.post("/channel/check/", {"file": buf}).content.decode()
+    assert "第2行B列（工作单位）：表中为“别的单位”" in report
+    assert "第3行：不存在的人 在本系统中没有" in report and "第4行A列：姓名为空" in report
+    bad = io.BytesIO(b"not a workbook")
+    bad.name = "x.xlsx"
+    assert "请上传 Excel 工作簿" in channel.post("/channel/check/", {"file": bad}, follow=True).content.decode()
     sheet = load_workbook(io.BytesIO(summary.content)).active
     assert sheet is not None and sheet["B2"].value == "姓名" and sheet["E3"].value == county_case["employer"].name
     assert channel.post("/channel/submit/").status_code == 302
@@ -59,6 +81,13 @@ def test_channel_submits_and_the_office_accepts_in_the_pages(
     office = world.person("office", Role.COMMITTEE_CLERK, Organisation.objects.get(kind=OrgKind.COMMITTEE_OFFICE))
     desk = _client(office)
     assert f"/office/applications/{pk}/" in desk.get("/office/").content.decode()
+    export = desk.get("/office/export.xlsx", {"area": "原平市", "level": "engineer"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert rows[1][0] == "编号" and rows[2][0] == pk
+    none = desk.get("/office/export.xlsx", {"area": "代县"})
+    assert len(list(load_workbook(io.BytesIO(none.content)).active.iter_rows())) == 2  # type: ignore[union-attr]
+    batch_pdf = desk.get(f"/office/batches/{Application.objects.get(pk=pk).batch_id}/summary.pdf")
+    assert batch_pdf.content.startswith(b"%PDF-")
     html = desk.get(f"/office/applications/{pk}/").content.decode()
     assert "系统核查" in html and "专业技术工作总结" in html
     refused = desk.post(f"/office/applications/{pk}/accept/", follow=True).content.decode()

@@ -61,6 +61,10 @@ def _row(n: int, app: Application) -> list[object]:
     ]
 
 
+def summary_rows(applications: Iterable[Application]) -> list[list[object]]:
+    return [_row(n, app) for n, app in enumerate(applications, start=1)]
+
+
 def summary_workbook(title: str, applications: Iterable[Application]) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -80,3 +84,127 @@ def summary_workbook(title: str, applications: Iterable[Application]) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def summary_pdf(title: str, applications: Iterable[Application]) -> bytes:
+    """The same table, printable: A4 landscape, CJK text in the PDF's built-in CID font (no font file needed)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7, leading=9)
+    head = ParagraphStyle("head", fontName="STSong-Light", fontSize=14, leading=18, alignment=1)
+    data = [[Paragraph(h, cell) for h in HEADERS]]
+    data += [[Paragraph(str(v), cell) for v in row] for row in summary_rows(applications)]
+    widths = [22, 40, 22, 50, 90, 40, 55, 40, 50, 45, 50, 80, 110, 110]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=landscape(A4), leftMargin=20, rightMargin=20, topMargin=24, bottomMargin=24, title=title
+    )
+    doc.build([Paragraph(title, head), Spacer(1, 8), table])
+    return buffer.getvalue()
+
+
+LIST_HEADERS = ["编号", "申报人", "用人单位", "属地", "层级", "申报专业", "申报路径", "状态", "报送单位"]
+
+
+def list_workbook(title: str, applications: Iterable[Application]) -> bytes:
+    """Any list the office sees, as a workbook."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "列表"
+    ws.append([title])
+    ws.append(LIST_HEADERS)
+    for app in applications:
+        ws.append(
+            [
+                app.pk,
+                str(app.applicant),
+                app.employer.name,
+                app.area.name,
+                LEVEL_LABELS.get(app.level, app.level),
+                app.specialty_name,
+                PATH_NAMES.get(app.path, app.path),
+                app.get_state_display(),
+                app.batch.channel.name if app.batch else "",
+            ]
+        )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+class ImportProblem(ValueError):
+    """A workbook that cannot be read at all."""
+
+
+def check_applicant_list(data: bytes, applications: Iterable[Application]) -> dict[str, list[str]]:
+    """A channel's own applicant list against the platform: who is missing on either side, who differs — each
+    problem by row and column. Nothing is written: the platform's records are not changed by a workbook."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
+        raise ImportProblem("无法读取：请上传 Excel 工作簿（.xlsx）") from exc
+    ws = wb.active
+    if ws is None:
+        raise ImportProblem("工作簿中没有工作表")
+    rows = list(ws.iter_rows(values_only=True))
+    header_at = next(
+        (i for i, r in enumerate(rows) if r and "姓名" in [str(c).strip() for c in r if c is not None]), None
+    )
+    if header_at is None:
+        raise ImportProblem("找不到表头：第一行或第二行须有“姓名”列（可使用本系统下载的汇总表）")
+    header = [str(c).strip() if c is not None else "" for c in rows[header_at]]
+    col = {name: i for i, name in enumerate(header) if name}
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    ours: dict[str, Application] = {}
+    for app in applications:
+        profile = Profile.objects.filter(user=app.applicant).first()
+        name = ((profile.facts.get("identity") or {}).get("name") if profile else None) or str(app.applicant)
+        ours[name] = app
+    problems: list[str] = []
+    seen: set[str] = set()
+    for r, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+        if not row or all(v in (None, "") for v in row):
+            continue
+        name = str(row[col["姓名"]] or "").strip()
+        if not name:
+            problems.append(f"第{r}行{letters[col['姓名']]}列：姓名为空")
+            continue
+        seen.add(name)
+        found = ours.get(name)
+        if found is None:
+            problems.append(f"第{r}行：{name} 在本系统中没有待报送或已报送的申报")
+            continue
+        checks = {
+            "工作单位": found.employer.name,
+            "申报专业": found.specialty_name,
+            "申报层级": LEVEL_LABELS.get(found.level, found.level),
+        }
+        for column, expected in checks.items():
+            if column in col:
+                given = str(row[col[column]] or "").strip()
+                if given and given != expected:
+                    problems.append(
+                        f"第{r}行{letters[col[column]]}列（{column}）：表中为“{given}”，系统中为“{expected}”"
+                    )
+    missing = [n for n in ours if n not in seen]
+    return {"problems": problems, "missing_from_list": missing}

@@ -19,7 +19,13 @@ from zhicheng.applications.permissions import visible_applications
 from zhicheng.applications.services import ActionRefused
 from zhicheng.intake import services as intake
 from zhicheng.intake.models import IntakeCheck, SubmissionBatch
-from zhicheng.intake.spreadsheets import summary_workbook
+from zhicheng.intake.spreadsheets import (
+    ImportProblem,
+    check_applicant_list,
+    list_workbook,
+    summary_pdf,
+    summary_workbook,
+)
 from zhicheng.intake.window import window_state
 from zhicheng.integrity import services as integrity
 from zhicheng.integrity.models import IntegrityRecord
@@ -83,16 +89,41 @@ def channel_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("channel")
 
 
-@login_required
-def channel_summary(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request, intake.CHANNEL_ROLES)
+def _channel_cases(actor: Membership) -> tuple[str, list[Application]]:
     year = settings.ZHICHENG_YEAR
     batch = SubmissionBatch.objects.filter(channel=actor.organisation, year=year).first()
     apps = list(batch.applications.all()) if batch else intake.channel_applications(actor, year)
-    title = f"{year}年度工程系列中、初级职称评审申报人员汇总表（{actor.organisation}）"
-    response = HttpResponse(summary_workbook(title, apps), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="summary-{year}.xlsx"'
+    return f"{year}年度工程系列中、初级职称评审申报人员汇总表（{actor.organisation}）", apps
+
+
+@login_required
+def channel_summary(request: HttpRequest, fmt: str) -> HttpResponse:
+    actor = _actor(request, intake.CHANNEL_ROLES)
+    title, apps = _channel_cases(actor)
+    if fmt == "pdf":
+        response = HttpResponse(summary_pdf(title, apps), content_type="application/pdf")
+    else:
+        response = HttpResponse(summary_workbook(title, apps), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="summary-{settings.ZHICHENG_YEAR}.{fmt}"'
     return response
+
+
+@login_required
+@require_POST
+def channel_check(request: HttpRequest) -> HttpResponse:
+    """Check the channel's own applicant list (a workbook) against the platform, row by row."""
+    actor = _actor(request, intake.CHANNEL_ROLES)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要核对的工作簿")
+        return redirect("channel")
+    _, apps = _channel_cases(actor)
+    try:
+        report = check_applicant_list(upload.read(), apps)
+    except ImportProblem as exc:
+        messages.error(request, str(exc))
+        return redirect("channel")
+    return render(request, "intake/check_report.html", {"report": report})
 
 
 OFFICE = frozenset({Role.COMMITTEE_CLERK})
@@ -117,12 +148,33 @@ def office(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def office_batch_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def office_batch_summary(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     _actor(request, OFFICE)
     batch = get_object_or_404(SubmissionBatch, pk=pk)
     title = f"{batch.year}年度工程系列中、初级职称评审申报人员汇总表（{batch.channel}）"
-    response = HttpResponse(summary_workbook(title, batch.applications.all()), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}.xlsx"'
+    if fmt == "pdf":
+        response = HttpResponse(summary_pdf(title, batch.applications.all()), content_type="application/pdf")
+    else:
+        response = HttpResponse(summary_workbook(title, batch.applications.all()), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}.{fmt}"'
+    return response
+
+
+@login_required
+def office_export(request: HttpRequest) -> HttpResponse:
+    """Any list the office sees, filtered by county, specialty, level, path or state, as a workbook."""
+    actor = _actor(request, OFFICE | {Role.CITY_HR_OFFICER})
+    apps = visible_applications(actor).select_related("applicant", "employer", "area", "batch__channel")
+    filters = {
+        "area__name": request.GET.get("area"),
+        "specialty_name": request.GET.get("specialty"),
+        "level": request.GET.get("level"),
+        "path": request.GET.get("path"),
+        "state": request.GET.get("state"),
+    }
+    apps = apps.filter(**{k: v for k, v in filters.items() if v}).order_by("pk")
+    response = HttpResponse(list_workbook(f"{settings.ZHICHENG_YEAR}年度申报列表", apps), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="applications.xlsx"'
     return response
 
 
