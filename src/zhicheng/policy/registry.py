@@ -128,3 +128,18 @@ def combine(results: list[Result], *, all_needed: bool = False) -> Status:
 
 def year_of(day: dt.date | None) -> int | None:
     return None if day is None else day.year
+
+
+def best_of(results: list[Result]) -> Result:
+    """The best of several ways to meet one condition; of failures, one that is only a matter of time is preferred
+    so that its year is known (R2); an unknown answer lists every fact that could settle it."""
+    status = combine(results)
+    chosen = next(r for r in results if r.status == status)
+    if status == "fail":
+        timed = [r for r in results if r.met_in_year is not None]
+        if timed:
+            chosen = min(timed, key=lambda r: r.met_in_year or 0)
+    if status == "unknown":
+        missing = tuple(dict.fromkeys(m for r in results if r.status == "unknown" for m in r.missing))
+        chosen = Result("unknown", chosen.message, chosen.message_en, chosen.facts, missing, clause=chosen.clause)
+    return chosen

@@ -15,7 +15,7 @@ from zhicheng.policy.conditions.common import (
 from zhicheng.policy.conditions.scope import first_year_after
 from zhicheng.policy.facts import Education
 from zhicheng.policy.pack import MajorException
-from zhicheng.policy.registry import Ctx, Result, combine, condition, no, ok, refer, unknown
+from zhicheng.policy.registry import Ctx, Result, best_of, combine, condition, no, ok, refer, unknown
 
 
 def _exception(ctx: Ctx, exc: MajorException, i: int, rec: Education) -> Result:
@@ -151,7 +151,7 @@ def _related(ctx: Ctx, i: int, rec: Education, level: str) -> Result:
             results.append(unknown(["specialty.category"], "申报专业类别未知", "specialty category unknown"))
         else:
             results += [_exception(ctx, exc, i, rec) for exc in ctx.pack.exceptions_for(category)]
-    best = _best(results)
+    best = best_of(results)
     if best.status == "fail":
         return best
     ref = ctx.reference_date
@@ -180,21 +180,6 @@ def _related(ctx: Ctx, i: int, rec: Education, level: str) -> Result:
     return best
 
 
-def _best(results: list[Result]) -> Result:
-    """The best of several ways to meet one condition; a failure that is only a matter of time is preferred,
-    so that its year is known (R2)."""
-    status = combine(results)
-    chosen = next(r for r in results if r.status == status)
-    if status == "fail":
-        timed = [r for r in results if r.met_in_year is not None]
-        if timed:
-            chosen = min(timed, key=lambda r: r.met_in_year or 0)
-    if status == "unknown":
-        missing = tuple(dict.fromkeys(m for r in results if r.status == "unknown" for m in r.missing))
-        chosen = Result("unknown", chosen.message, chosen.message_en, chosen.facts, missing, clause=chosen.clause)
-    return chosen
-
-
 def _level_name(ctx: Ctx, level: str | None) -> str:
     return ctx.pack.level_names.get(level or "", "层次未知")
 
@@ -211,7 +196,7 @@ def education_at(ctx: Ctx, levels: tuple[str, ...], level: str, what: str) -> Re
     if not results:
         held = "、".join(_level_name(ctx, education_level(ctx, r)) for r in ctx.facts.education) or "无"
         return no(f"不具备{what}（现有学历：{held}）", f"no {what} education", "education")
-    best = _best(results)
+    best = best_of(results)
     if best.status == "pass":
         return Result(
             "pass",
@@ -317,7 +302,7 @@ def education_engineer(ctx: Ctx) -> Result:
     main = education_at(ctx, COLLEGE_OR_ABOVE, "engineer", "大专及以上学历")
     if main.status == "pass":
         return main
-    return _best([main, _front_line_relaxation(ctx)])
+    return best_of([main, _front_line_relaxation(ctx)])
 
 
 @condition("front_line_education", "3.2.1a", "R12")

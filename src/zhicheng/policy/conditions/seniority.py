@@ -11,23 +11,10 @@ from zhicheng.policy.conditions.common import (
     tenure_start,
     undecided_titles,
 )
-from zhicheng.policy.registry import Ctx, Result, combine, condition, no, ok, refer, unknown
+from zhicheng.policy.registry import Ctx, Result, best_of, condition, no, ok, refer, unknown
 
 SKILLED_TECHNICIAN = ("skilled_technician", "senior_skilled_technician")
 SENIOR_WORKER_OR_ABOVE = ("senior_worker", *SKILLED_TECHNICIAN)
-
-
-def _best(results: list[Result]) -> Result:
-    status = combine(results)
-    chosen = next(r for r in results if r.status == status)
-    if status == "fail":
-        met = [r.met_in_year for r in results if r.met_in_year is not None]
-        if met and chosen.met_in_year != min(met):
-            chosen = next(r for r in results if r.met_in_year == min(met))
-    if status == "unknown":
-        missing = tuple(dict.fromkeys(m for r in results if r.status == "unknown" for m in r.missing))
-        chosen = Result("unknown", chosen.message, chosen.message_en, chosen.facts, missing)
-    return chosen
 
 
 def _with_degree(
@@ -88,7 +75,7 @@ def seniority_master(ctx: Ctx) -> Result:
                 "work in the specialty after the master's",
             )
         )
-    return _best(results) if results else no("无研究生（硕士）学历", "no master's", "education")
+    return best_of(results) if results else no("无研究生（硕士）学历", "no master's", "education")
 
 
 def _ae_years(ctx: Ctx, level_of_degree: str, key: str) -> Result:
@@ -112,11 +99,11 @@ def _ae_years(ctx: Ctx, level_of_degree: str, key: str) -> Result:
             )
         )
     undecided = undecided_titles(ctx, "assistant_engineer")
-    if undecided and (not results or _best(results).status == "fail"):
+    if undecided and (not results or best_of(results).status == "fail"):
         return unknown(undecided, "职称的系列或层级未知", "series or level of a title unknown")
     if not results:
         return no("未取得工程系列助理工程师职称", "holds no assistant engineer title", "titles")
-    return _best(results)
+    return best_of(results)
 
 
 @condition("seniority_bachelor_ae", "3.3.1c", "R4")
@@ -142,11 +129,11 @@ def _skill_years(ctx: Ctx, grades: tuple[str, ...], key: str, what: str, what_en
         if g.grade in grades
     ]
     pending = [f"skill_grades[{i}].grade" for i, g in enumerate(records) if g.grade is None]
-    if pending and (not results or _best(results).status == "fail"):
+    if pending and (not results or best_of(results).status == "fail"):
         return unknown(pending, "职业技能等级未知", "skill grade unknown")
     if not results:
         return no(f"未取得{what.removeprefix('取得')}", f"no {what_en}", "skill_grades")
-    return _best(results)
+    return best_of(results)
 
 
 @condition("seniority_skilled_technician", "3.3.1e", "R2")
@@ -204,7 +191,7 @@ def seniority_ae_bachelor(ctx: Ctx) -> Result:
                 "professional work after the bachelor's",
             )
         )
-    return _best(results) if results else no("无大学本科学历", "no bachelor's", "education")
+    return best_of(results) if results else no("无大学本科学历", "no bachelor's", "education")
 
 
 @condition("probation_completed", "3.3.2b")
@@ -228,11 +215,11 @@ def _technician_years(ctx: Ctx, key: str) -> Result:
         start, fact, problem = tenure_start(ctx, i, t)
         results.append(problem or count_service(ctx, start, needed, fact, "聘任技术员", "appointment as technician"))
     undecided = undecided_titles(ctx, "technician")
-    if undecided and (not results or _best(results).status == "fail"):
+    if undecided and (not results or best_of(results).status == "fail"):
         return unknown(undecided, "职称的系列或层级未知", "series or level of a title unknown")
     if not results:
         return no("未取得（聘任）工程系列技术员职称", "not appointed technician", "titles")
-    return _best(results)
+    return best_of(results)
 
 
 @condition("seniority_ae_college_technician", "3.3.2b", "R4")
