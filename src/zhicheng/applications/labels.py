@@ -35,6 +35,7 @@ FIELD_LABELS: dict[str, str] = {
     "front_line_since": "在基层一线直接从事本专业工作的起始日期",
     "on_front_line": "目前仍在一线岗位",
     "remote_area_years": "在艰苦边远地区工作年限",
+    "introduced_talent": "引进的海内外高层次人才或急需紧缺人才（3.10）",
     # specialty
     "work_since": "从事本专业技术工作的起始日期",
     "cost_engineering_work": "从事工程造价工作",
@@ -193,6 +194,15 @@ ACTION_LABELS = {
     "return": "退回修改",
     "reject": "不予推荐／审核不通过",
     "resubmit": "修改后重新提交",
+    "submit_batch": "统一报送评委会",
+    "resubmit_to_office": "重新报送评委会",
+    "intake_check": "原件核验",
+    "accept": "评委会受理",
+    "office_return": "评委会办公室退回报送单位",
+    "integrity_finding": "记入诚信档案",
+    "entrustment": "登记委托评审函（7.1）",
+    "recognition": "录入评委会认定结论（3.10）",
+    "outcome_recorded": "记录评审结果",
 }
 
 SECTION_LABELS = {
@@ -237,3 +247,22 @@ def fact_label(path: str) -> str:
         else:
             out.append(FIELD_LABELS.get(part, SECTION_LABELS.get(part, part)))
     return "·".join(out)
+
+
+def case_kind(application: object) -> str:
+    """How a case came to the committee, as the office names it: entrusted (7.1), introduced talent's recognition
+    (3.10), series transfer (4), a vocational qualification's recognition (3.3), or ordinary evaluation."""
+    path = str(getattr(application, "path", ""))
+    if getattr(application, "entrusted", False):
+        kind = "委托评审"
+    elif path.endswith("_introduced_talent"):
+        return "引进人才职称认定"
+    elif path.endswith("_transfer"):
+        return "转系列评审"
+    elif path.endswith("_vocational_qualification"):
+        return "职业资格认定"
+    else:
+        return "评审" if getattr(application, "level", "") != "technician" else "确定"
+    if path.endswith("_transfer"):
+        kind += "（转系列）"
+    return kind

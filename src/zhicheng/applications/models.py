@@ -23,6 +23,7 @@ class State(models.TextChoices):
     IN_BATCH = "in_batch", "已报送评委会，待受理"
     OFFICE_RETURNED = "office_returned", "评委会办公室退回报送单位"
     ACCEPTED = "accepted", "评委会已受理"
+    RECOGNITION_DECIDED = "recognition_decided", "评委会已作出认定结论"
     REJECTED = "rejected", "不予推荐"
     WITHDRAWN = "withdrawn", "已撤回"
 
@@ -138,6 +139,15 @@ class Application(models.Model):
         Organisation, verbose_name="人事代理机构", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     route = models.CharField("审核渠道", max_length=40, blank=True)
+    entrusted = models.BooleanField("委托评审（经主管部门向市人社局委托）", default=False)
+    entrustment = models.ForeignKey(
+        "intake.Entrustment",
+        verbose_name="委托评审函",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
     batch = models.ForeignKey(
         "intake.SubmissionBatch",
         verbose_name="报送批次",

@@ -14,6 +14,10 @@ ID_NUMBER_ROLES = frozenset(
 )
 
 
+# The states of a case that has reached the committee office (it never sees a case before a channel submits it).
+OFFICE_STATES = [State.IN_BATCH, State.OFFICE_RETURNED, State.ACCEPTED, State.RECOGNITION_DECIDED]
+
+
 def visible_applications(membership: Membership | None) -> QuerySet[Application]:
     """The applications an actor may see, as a query: an applicant their own, an employer its staff, a reviewer
     the cases whose chain includes its organisation once they reached it, the city HR bureau all submitted ones."""
@@ -31,7 +35,7 @@ def visible_applications(membership: Membership | None) -> QuerySet[Application]
         return qs.filter(employer=org).exclude(state=State.DRAFT)
     if role == Role.COMMITTEE_CLERK:
         # The office never takes a case from an individual or an employer: it sees what a channel submitted.
-        return qs.filter(state__in=[State.IN_BATCH, State.OFFICE_RETURNED, State.ACCEPTED])
+        return qs.filter(state__in=OFFICE_STATES)
     # A reviewer sees a case once the chain has reached its step (steps exist from the employer's approval on),
     # and keeps seeing it afterwards.
     return qs.filter(steps__organisation=org, steps__role=role, step__gte=F("steps__order")).distinct()

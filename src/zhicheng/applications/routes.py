@@ -25,6 +25,7 @@ STEP_ROLES: dict[str, str] = {
     "dispatch_agency": Role.DISPATCH_AGENCY_REVIEWER,
     "hr_association": Role.HR_ASSOCIATION_REVIEWER,
     "personnel_agency": Role.PERSONNEL_AGENCY_REVIEWER,
+    "city_hr": Role.CITY_HR_OFFICER,
 }
 
 ROUTES: dict[str, Route] = {
@@ -58,6 +59,9 @@ ROUTES: dict[str, Route] = {
             ("dispatch_agency", "hr_association"),
         ),
         Route("freelancer_agency", "自由职业者：人事代理机构审核推荐", "6.1.3.5", ("personnel_agency",)),
+        # 7.1: the entrusting competent department is outside the city's chain; its letter reaches the city HR
+        # bureau, which forwards the case to the committee office (函转) — the bureau is the case's channel.
+        Route("entrusted", "委托评审：经主管部门向市人社局委托，由市人社局函转评委会办公室", "7.1", ("city_hr",)),
         Route(
             "freelancer_local", "自由职业者（未办理人事代理）：属地人社部门审核", "6.1.3.5", ("county_hr", "county_iit")
         ),
@@ -75,8 +79,11 @@ def route_for(
     employment_kind: str,
     archives: str,
     has_personnel_agency: bool,
+    entrusted: bool = False,
 ) -> Route:
-    """The route for an applicant's situation (6.1.3)."""
+    """The route for an applicant's situation (6.1.3, 7.1)."""
+    if entrusted:
+        return ROUTES["entrusted"]
     if employment_kind == "freelancer":
         return ROUTES["freelancer_agency" if has_personnel_agency else "freelancer_local"]
     if employment_kind == "dispatched":
@@ -115,6 +122,7 @@ def resolve_steps(
         "dispatch_agency": dispatch_agency,
         "hr_association": association,
         "personnel_agency": personnel_agency,
+        "city_hr": Organisation.objects.filter(kind=OrgKind.CITY_HR_BUREAU).first(),
     }
     missing = {
         "competent_department": "市直主管部门",
@@ -124,6 +132,7 @@ def resolve_steps(
         "dispatch_agency": "劳务派遣机构",
         "hr_association": "忻州市人力资源协会",
         "personnel_agency": "人事代理机构",
+        "city_hr": "市人社局",
     }
     steps: list[tuple[str, Organisation, str]] = []
     for kind in route.steps:

@@ -54,6 +54,7 @@ UNDER_REVIEW = [
     State.IN_BATCH,
     State.OFFICE_RETURNED,
     State.ACCEPTED,
+    State.RECOGNITION_DECIDED,
 ]
 PANEL_KINDS = {"masses": "群众代表", "peers": "同行专家", "leaders": "单位领导", "research": "科研管理部门代表"}
 
@@ -73,13 +74,23 @@ def current_pack() -> Pack:
     return pack_for_year(settings.ZHICHENG_YEAR)
 
 
-def engine_facts(profile: Profile) -> Facts:
-    """The profile as the engine's facts, with the ID number decrypted for the checks that need it, and the
-    integrity records from the office's register (8.2), which the applicant cannot declare away."""
+def engine_facts(profile: Profile, year: int | None = None) -> Facts:
+    """The profile as the engine's facts, with the ID number decrypted for the checks that need it, the integrity
+    records from the office's register (8.2) and last year's outcome where the platform knows it (7.2) — neither
+    of which the applicant can declare away."""
+    from zhicheng.intake.outcomes import last_year_fact
     from zhicheng.integrity.services import records_for_digest
 
     data = dict(profile.facts)
     data["integrity_records"] = records_for_digest(profile.id_number_digest) if profile.id_number_digest else None
+    known = last_year_fact(profile.id_number_digest, year or settings.ZHICHENG_YEAR)
+    if known is not None:
+        declared = data.get("last_year") or {}
+        # Whether there are new achievements (7.2b) is the applicant's to declare; the rest is the record's.
+        data["last_year"] = {
+            **known,
+            **({"new_achievements": declared["new_achievements"]} if "new_achievements" in declared else {}),
+        }
     if profile.id_number_cipher:
         identity = dict(data.get("identity") or {})
         identity["id_number"] = idnumbers.decrypt(profile.id_number_cipher)
@@ -116,13 +127,13 @@ def save_profile(user: Any, data: dict[str, Any], pack: Pack | None = None) -> P
 
 def self_check(profile: Profile, pack: Pack | None = None) -> Decision:
     pack = pack or current_pack()
-    return evaluate(engine_facts(profile), pack)
+    return evaluate(engine_facts(profile, int(pack.param("evaluation_year").value)), pack)
 
 
 def _snapshot(application: Application, stage: str) -> DecisionSnapshot:
     pack = pack_for_year(application.year)
     profile = Profile.objects.get(user=application.applicant)
-    decision = evaluate(engine_facts(profile), pack)
+    decision = evaluate(engine_facts(profile, application.year), pack)
     level = decision.levels[application.level]
     path = next((p for p in level.paths if p.path == application.path), None)
     return DecisionSnapshot.objects.create(
@@ -184,9 +195,11 @@ def create_application(
     archive_agency: Organisation | None = None,
     dispatch_agency: Organisation | None = None,
     personnel_agency: Organisation | None = None,
+    entrusted: bool = False,
     year: int | None = None,
 ) -> Application:
-    """A draft application for the actor's own profile."""
+    """A draft application for the actor's own profile; ``entrusted`` for a case entrusted to the committee through
+    the city HR bureau (7.1)."""
     if actor.role != Role.APPLICANT:
         raise ActionRefused("只有申报人可以创建申报")
     year = year or settings.ZHICHENG_YEAR
@@ -204,12 +217,15 @@ def create_application(
     if archives not in ("agency", "none", "elsewhere"):
         raise ActionRefused("人事档案情况无效")
     _check_agencies(employer, employment_kind, archives, archive_agency, dispatch_agency, personnel_agency)
+    if entrusted and (employment_kind != "employee" or employer.kind != OrgKind.EMPLOYER):
+        raise ActionRefused("委托评审须由用人单位的在职职工经其主管部门委托（7.1）")
     try:
         route = route_for(
             employer=employer,
             employment_kind=employment_kind,
             archives=archives,
             has_personnel_agency=personnel_agency is not None,
+            entrusted=entrusted,
         )
     except RouteError as exc:
         raise ActionRefused(str(exc)) from exc
@@ -229,6 +245,7 @@ def create_application(
                 archive_agency=archive_agency,
                 dispatch_agency=dispatch_agency,
                 personnel_agency=personnel_agency,
+                entrusted=entrusted,
                 route=route.code,
             )
             Pledge.objects.create(application=application)
@@ -296,7 +313,7 @@ def _guard_submit(actor: Membership, application: Application, today: dt.date) -
     if profile is None:
         return ["请先填写申报人信息"]
     try:
-        decision = evaluate(engine_facts(profile), pack_for_year(application.year))
+        decision = evaluate(engine_facts(profile, application.year), pack_for_year(application.year))
     except FactsError as exc:
         return [f"申报人信息有误：{p}：{r}" for p, r in exc.problems]
     level = decision.levels[application.level]
@@ -368,6 +385,13 @@ def _guard_current_step(actor: Membership, application: Application, today: dt.d
     return [] if acts_for_current_step(actor, application) else ["该申报当前不在您所在机构的审核环节"]
 
 
+def _guard_step_approve(actor: Membership, application: Application, today: dt.date) -> list[str]:
+    reasons = _guard_current_step(actor, application, today)
+    if not reasons and application.route == "entrusted" and application.entrustment_id is None:
+        reasons.append("委托评审须先登记主管部门的委托函和市人社局函转文号（7.1）")
+    return reasons
+
+
 def _guard_returned_to_actor(actor: Membership, application: Application, today: dt.date) -> list[str]:
     if application.returned_to == "applicant" and actor.role == Role.APPLICANT:
         # What the applicant changed is checked again, as at the first submission.
@@ -382,6 +406,7 @@ GUARDS = {
     "submit": _guard_submit,
     "employer_complete": _guard_employer_complete,
     "current_step": _guard_current_step,
+    "step_approve": _guard_step_approve,
     "returned_to_actor": _guard_returned_to_actor,
 }
 
@@ -406,8 +431,10 @@ def available_actions(
     for t in _transitions_from(application.state):
         if t.desk or _may_act(actor, application, t):
             continue
-        if t.guard in ("current_step", "returned_to_actor") and _guard(
-            t.guard, actor, application, today or timezone.localdate()
+        # Whose turn it is decides what is offered; the other guards say why not when the action is tried.
+        visible_guard = "current_step" if t.guard == "step_approve" else t.guard
+        if visible_guard in ("current_step", "returned_to_actor") and _guard(
+            visible_guard, actor, application, today or timezone.localdate()
         ):
             continue
         out.append(t)

@@ -17,7 +17,7 @@ from zhicheng.accounts.models import Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
 from zhicheng.applications.factsforms import SECTION_BY_KEY, SECTIONS, SectionForms
-from zhicheng.applications.labels import LEVEL_LABELS, OUTCOME_LABELS, STATUS_LABELS, fact_label
+from zhicheng.applications.labels import LEVEL_LABELS, OUTCOME_LABELS, STATUS_LABELS, case_kind, fact_label
 from zhicheng.applications.models import (
     Application,
     DecisionSnapshot,
@@ -27,7 +27,12 @@ from zhicheng.applications.models import (
     Publicity,
     State,
 )
-from zhicheng.applications.permissions import ID_NUMBER_ROLES, acts_for_employer, visible_applications
+from zhicheng.applications.permissions import (
+    ID_NUMBER_ROLES,
+    acts_for_current_step,
+    acts_for_employer,
+    visible_applications,
+)
 from zhicheng.applications.routes import ROUTES
 from zhicheng.applications.services import PANEL_KINDS, ActionRefused
 from zhicheng.policy.facts import FactsError
@@ -267,6 +272,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                     archive_agency=pick("archive_agency"),
                     dispatch_agency=pick("dispatch_agency"),
                     personnel_agency=pick("personnel_agency"),
+                    entrusted=request.POST.get("entrusted") == "1",
                 )
             except ActionRefused as exc:
                 _refused(request, exc)
@@ -301,6 +307,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": application.events.select_related("actor", "organisation"),
         "steps": application.steps.select_related("organisation"),
         "route": ROUTES.get(application.route),
+        "case_kind": case_kind(application),
+        "can_record_entrustment": application.entrusted
+        and actor.role == Role.CITY_HR_OFFICER
+        and acts_for_current_step(actor, application),
         "actions": services.available_actions(actor, application),
         "is_employer": acts_for_employer(actor, application)
         and (

@@ -14,7 +14,7 @@ from zhicheng.applications.routes import STEP_ROLES
 
 REVIEWERS: frozenset[str] = frozenset(STEP_ROLES.values())
 # The last step of a chain submits to the committee: a county IIT bureau (or a zone's office), a city competent
-# department, the city HR association, a personnel agency.
+# department, the city HR association, a personnel agency, and for entrusted cases the city HR bureau (7.1).
 CHANNELS: frozenset[str] = frozenset(
     {
         Role.COUNTY_IIT_REVIEWER,
@@ -22,6 +22,7 @@ CHANNELS: frozenset[str] = frozenset(
         Role.COMPETENT_DEPARTMENT_REVIEWER,
         Role.HR_ASSOCIATION_REVIEWER,
         Role.PERSONNEL_AGENCY_REVIEWER,
+        Role.CITY_HR_OFFICER,
     }
 )
 EMPLOYER = frozenset({Role.EMPLOYER_CLERK, Role.EMPLOYER_LEADER})
@@ -54,7 +55,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         State.EMPLOYER_REVIEW, "reject", frozenset({Role.EMPLOYER_LEADER}), State.REJECTED, None, "不予推荐", True
     ),
-    Transition(State.CHAIN_REVIEW, "approve", REVIEWERS, "next_step", "current_step", "审核通过"),
+    Transition(State.CHAIN_REVIEW, "approve", REVIEWERS, "next_step", "step_approve", "审核通过"),
     Transition(State.CHAIN_REVIEW, "return", REVIEWERS, State.RETURNED, "current_step", "退回修改", True),
     Transition(State.CHAIN_REVIEW, "reject", REVIEWERS, State.REJECTED, "current_step", "审核不通过", True),
     Transition(
@@ -85,6 +86,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         desk=True,
     ),
     Transition(State.OFFICE_RETURNED, "resubmit_to_office", CHANNELS, State.IN_BATCH, "window", "重新报送", desk=True),
+    Transition(
+        State.ACCEPTED,
+        "recognition",
+        frozenset({Role.COMMITTEE_CLERK}),
+        State.RECOGNITION_DECIDED,
+        "recognition",
+        "录入评委会认定结论",
+        needs_reason=True,
+        desk=True,
+    ),
 )
 
 
@@ -117,9 +128,11 @@ GUARD_TEXT = {
     "submit": "申报人已承诺；所选路径不是“不符合”或“信息不全”；审核渠道可确定",
     "employer_complete": "民主评议（四类成员）、三公示各满5个工作日且无未处理异议并有照片、鉴定意见经负责人确认、双承诺",
     "current_step": "操作人所在机构是当前审核环节",
+    "step_approve": "操作人所在机构是当前审核环节；委托评审已登记委托函和市人社局函转文号（7.1）",
     "returned_to_actor": "退回给操作人一方（申报人或用人单位）",
     "window": "在报送时间内（8.4，公休日除外）；报送单位是审核渠道的最后一级；每渠道每年统一一次性报送",
     "office_accept": "在报送时间内；原件逐项核验完毕",
+    "recognition": "引进高层次人才和急需紧缺人才职称认定（3.10）的已受理申报；评委会审核其工作经历和成果后作出",
 }
 
 

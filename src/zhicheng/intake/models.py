@@ -73,3 +73,83 @@ class IntakeCheck(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     checked_at = models.DateTimeField(null=True, blank=True)
+
+
+class Entrustment(models.Model):
+    """委托评审 (7.1): a competent department outside the city's chain entrusts the committee through the city HR
+    bureau, whose letter forwards (函转) it to the committee office. The cases it covers carry it."""
+
+    year = models.PositiveSmallIntegerField("评审年度")
+    entrusting_department = models.CharField("委托的主管部门", max_length=100)
+    letter_number = models.CharField("委托函文号", max_length=100)
+    letter_date = models.DateField("委托函日期")
+    forwarding_number = models.CharField("市人社局函转文号", max_length=100)
+    forwarded_on = models.DateField("函转日期")
+    note = models.TextField("说明", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "委托评审函"
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["year", "forwarding_number"], name="one_forwarding_letter_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entrusting_department}（{self.letter_number}，市人社局{self.forwarding_number}）"
+
+
+class EvaluationOutcome(models.Model):
+    """A person's outcome of one year's evaluation, kept for the next year's rule (7.2, R19). Written by the platform
+    when a year's results are confirmed, or imported by the office for the years before the platform."""
+
+    class Outcome(models.TextChoices):
+        PASSED = "passed", "评审通过"
+        FAILED_DEFENCE = "failed_defence", "答辩未通过"
+        FAILED_COMMITTEE = "failed_committee", "评委会综合评价未通过"
+        WITHDRAWN = "withdrawn", "撤回或未参评"
+
+    id_number_digest = models.CharField(max_length=64, db_index=True)
+    id_number_masked = models.CharField("身份证号码", max_length=18)
+    name = models.CharField("姓名", max_length=50)
+    year = models.PositiveSmallIntegerField("评审年度")
+    level = models.CharField("申报层级", max_length=30)
+    outcome = models.CharField("评审结果", max_length=30, choices=Outcome.choices)
+    applied_on = models.DateField("申报日期", null=True, blank=True)
+    application = models.ForeignKey(
+        "applications.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField("来源", max_length=10, choices=[("platform", "本平台"), ("import", "导入")])
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "历年评审结果"
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["id_number_digest", "year"], name="one_outcome_per_person_year")
+        ]
+
+    def as_fact(self) -> dict[str, object]:
+        """The engine's ``last_year`` facts (facts.LastYear) this record settles; new achievements stay declared."""
+        fact: dict[str, object] = {"applied": True, "level": self.level, "outcome": self.outcome}
+        if self.applied_on:
+            fact["applied_on"] = self.applied_on.isoformat()
+        return fact
+
+
+class RecognitionDecision(models.Model):
+    """The committee's own decision on an introduced talent's recognition case (3.10), on the record of work and
+    results; recorded by the office."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.PROTECT, related_name="recognition_decision"
+    )
+    recognised = models.BooleanField("认定相应职称")
+    level = models.CharField("认定层级", max_length=30, blank=True)
+    reasons = models.TextField("评委会意见")
+    decided_on = models.DateField("评委会审核日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "职称认定结论"

@@ -7,29 +7,36 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from stdnum import issn as stdnum_issn
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
-from zhicheng.applications.models import Application, DecisionSnapshot, Profile, ReviewStep, State
+from zhicheng.applications.labels import case_kind
+from zhicheng.applications.models import (
+    Application,
+    Appraisal,
+    DecisionSnapshot,
+    Evidence,
+    EvidenceKind,
+    Pledge,
+    Profile,
+    Publicity,
+    ReviewStep,
+    State,
+)
+from zhicheng.applications.permissions import acts_for_current_step, can_view
 from zhicheng.applications.services import ActionRefused, _event, _snapshot, engine_facts
-from zhicheng.intake.models import IntakeCheck, SubmissionBatch
+from zhicheng.applications.workflow import CHANNELS
+from zhicheng.intake.models import Entrustment, EvaluationOutcome, IntakeCheck, RecognitionDecision, SubmissionBatch
 from zhicheng.intake.window import window_state
 from zhicheng.policy.engine import evaluate
+from zhicheng.policy.findings import Finding
 from zhicheng.policy.pack import pack_for_year
 from zhicheng.policy.text import count_chars, personal_info_hits
 
-CHANNEL_ROLES = frozenset(
-    {
-        Role.COUNTY_IIT_REVIEWER,
-        Role.COUNTY_HR_REVIEWER,  # a zone's office, which is both bureaus
-        Role.COMPETENT_DEPARTMENT_REVIEWER,
-        Role.HR_ASSOCIATION_REVIEWER,
-        Role.PERSONNEL_AGENCY_REVIEWER,
-    }
-)
+CHANNEL_ROLES = CHANNELS
 
 
 def channel_step(application: Application) -> ReviewStep | None:
@@ -142,7 +149,7 @@ def desk_checks(application: Application) -> list[dict[str, Any]]:
     """What the platform can check itself: the work summary (3.9, R16, R18), the papers (3.6.1), and the engine's
     decision re-run now against the one stored at submission."""
     profile = Profile.objects.get(user=application.applicant)
-    facts = engine_facts(profile)
+    facts = engine_facts(profile, application.year)
     pack = pack_for_year(application.year)
     checks: list[dict[str, Any]] = []
     summary = facts.work_summary
@@ -197,6 +204,8 @@ def desk_checks(application: Application) -> list[dict[str, Any]]:
     decision = evaluate(facts, pack)
     level = decision.levels[application.level]
     path = next((p for p in level.paths if p.path == application.path), None)
+    checks.extend(_way_in_checks(application, level.exclusions + (path.findings if path else [])))
+    checks.extend(_completeness(application, facts))
     first = DecisionSnapshot.objects.filter(application=application).first()
     now_outcome = path.outcome if path else "ineligible"
     before = first.path_outcome if first is not None else now_outcome
@@ -210,6 +219,108 @@ def desk_checks(application: Application) -> list[dict[str, Any]]:
         }
     )
     return checks
+
+
+def _way_in_checks(application: Application, findings: list[Finding]) -> list[dict[str, Any]]:
+    """How the case came (7.1, 3.10, 4) and what last year's outcome means for it (7.2), for the clerk to see."""
+    out: list[dict[str, Any]] = []
+    kind = case_kind(application)
+    if application.entrusted:
+        letter = application.entrustment
+        out.append(
+            {
+                "clause": "7.1",
+                "ok": letter is not None,
+                "text": f"委托评审：{letter}" if letter else "委托评审：未登记委托函及市人社局函转文号",
+            }
+        )
+    by_condition = {f.condition: f for f in findings}
+    for name, clause in (
+        ("introduced_talent", "3.10"),
+        ("transfer_same_level_engineer", "4"),
+        ("transfer_same_level_ae", "4"),
+    ):
+        found = by_condition.get(name)
+        if found is not None:
+            out.append(
+                {
+                    "clause": clause,
+                    "ok": found.status != "fail",
+                    "text": f"{kind}：{found.message}",
+                    "flag": found.status == "refer",
+                }
+            )
+    for name in ("last_year_rule_engineer", "last_year_rule_ae"):
+        found = by_condition.get(name)
+        if found is None or found.message.startswith("上年度未参评"):
+            continue
+        known = EvaluationOutcome.objects.filter(
+            id_number_digest=application.applicant.profile.id_number_digest, year=application.year - 1
+        ).first()
+        source = f"（平台记录：{known.year}年度{known.get_outcome_display()}）" if known else "（申报人自填）"
+        out.append(
+            {
+                "clause": "7.2",
+                "ok": found.status in ("pass", "refer"),
+                "text": f"上年度评审{source}：{found.message}"
+                + ("；申报了新的专业工作业绩，提请评委会审议" if found.status == "refer" else ""),
+                "flag": found.status == "refer",
+            }
+        )
+    return out
+
+
+def _completeness(application: Application, facts: Any) -> list[dict[str, Any]]:
+    """The material list for the level and path (8.4, 3.6, 3.7, 3.8, 3.9, 8.1, 8.2), against what was uploaded."""
+    files = list(
+        Evidence.objects.filter(models.Q(profile__user=application.applicant) | models.Q(application=application))
+    )
+
+    def has(kind: str, fact: str | None = None) -> bool:
+        return any(e.kind == kind and (fact is None or e.fact == fact) for e in files)
+
+    items: list[tuple[str, str, bool]] = []
+    engineer = application.level == "engineer"
+    for i, paper in enumerate(facts.papers or []):
+        items.append(("3.6.1.1", f"论文{i + 1}「{paper.title or ''}」原文", has(EvidenceKind.PAPER, f"papers[{i}]")))
+        if engineer:
+            items.append(("3.6.1c", f"论文{i + 1}的数据库检索页", has(EvidenceKind.RETRIEVAL_PAGE, f"papers[{i}]")))
+    for i, _ in enumerate(facts.technical_reports or []):
+        items.append(("3.6.1.2", f"专业技术报告{i + 1}", has(EvidenceKind.REPORT, f"technical_reports[{i}]")))
+    for i, book in enumerate(facts.books or []):
+        items.append(("3.6.1c", f"著作「{book.title or ''}」及CIP核字号检索页", has(EvidenceKind.BOOK, f"books[{i}]")))
+    for i, _ in enumerate(facts.achievements or []):
+        items.append(("3.5", f"业绩成果{i + 1}证明", has(EvidenceKind.ACHIEVEMENT, f"achievements[{i}]")))
+    if application.level != "technician":
+        items.append(("3.7", "年度考核材料", has(EvidenceKind.ASSESSMENT)))
+        items.append(("3.8", "继续教育证明", has(EvidenceKind.CONTINUING_EDUCATION)))
+        items.append(
+            (
+                "3.9",
+                "专业技术工作总结",
+                has(EvidenceKind.WORK_SUMMARY) or bool(facts.work_summary and facts.work_summary.text),
+            )
+        )
+        appraisal = Appraisal.objects.filter(application=application).first()
+        items.append(
+            ("6.1.2", "单位鉴定意见（负责人确认）", appraisal is not None and appraisal.confirmed_at is not None)
+        )
+        for kind, label in Publicity.Kind.choices:
+            items.append(("8.1", f"{label}原始照片", has(EvidenceKind.PUBLICITY_PHOTO, f"publicity:{kind}")))
+    pledge = Pledge.objects.filter(application=application).first()
+    items.append(
+        ("8.2", "双承诺", pledge is not None and pledge.applicant_at is not None and pledge.employer_at is not None)
+    )
+    missing = [f"{what}（{clause}）" for clause, what, ok in items if not ok]
+    return [
+        {
+            "clause": "8.4",
+            "ok": not missing,
+            "text": "材料齐全：" + "、".join(what for _, what, _ in items)
+            if not missing
+            else "材料不全，缺：" + "、".join(missing),
+        }
+    ]
 
 
 def record_check(actor: Membership, application_id: int, *, originals: list[str], notes: str) -> IntakeCheck:
@@ -272,3 +383,107 @@ def office_return(
         app.save()
         _event(app, actor, "office_return", from_state=State.IN_BATCH, to_state=State.OFFICE_RETURNED, reason=reason)
     return app
+
+
+# ── other ways in (7.1, 3.10) ────────────────────────────────────────────────────────────────────────────
+
+
+def record_entrustment(
+    actor: Membership,
+    application_id: int,
+    *,
+    entrusting_department: str,
+    letter_number: str,
+    letter_date: dt.date,
+    forwarding_number: str,
+    forwarded_on: dt.date,
+    note: str = "",
+) -> Entrustment:
+    """委托评审 (7.1): the city HR bureau records the competent department's letter and its own forwarding letter on
+    an entrusted case at its step. One forwarding letter may cover several cases of the same entrustment."""
+    if actor.role != Role.CITY_HR_OFFICER:
+        raise ActionRefused("委托评审须由市人社局登记委托函并函转评委会办公室（7.1）")
+    fields = {
+        "委托的主管部门": entrusting_department,
+        "委托函文号": letter_number,
+        "市人社局函转文号": forwarding_number,
+    }
+    empty = [label for label, value in fields.items() if not value.strip()]
+    if empty:
+        raise ActionRefused("请填写" + "、".join(empty))
+    if forwarded_on < letter_date:
+        raise ActionRefused("函转日期不能早于委托函日期")
+    with transaction.atomic():
+        app = Application.objects.select_for_update().filter(pk=application_id).first()
+        if app is None or not can_view(actor, app):
+            raise ActionRefused("申报不存在或无权查看")
+        if not app.entrusted:
+            raise ActionRefused("该申报不是委托评审")
+        if not acts_for_current_step(actor, app):
+            raise ActionRefused("该申报当前不在市人社局审核环节")
+        letter = Entrustment.objects.filter(year=app.year, forwarding_number=forwarding_number.strip()).first()
+        if letter is None:
+            letter = Entrustment.objects.create(
+                year=app.year,
+                entrusting_department=entrusting_department.strip(),
+                letter_number=letter_number.strip(),
+                letter_date=letter_date,
+                forwarding_number=forwarding_number.strip(),
+                forwarded_on=forwarded_on,
+                note=note,
+                recorded_by=actor.user,
+            )
+        elif (letter.entrusting_department, letter.letter_number) != (
+            entrusting_department.strip(),
+            letter_number.strip(),
+        ):
+            raise ActionRefused(f"函转文号{forwarding_number}已用于{letter}，请核对")
+        app.entrustment = letter
+        app.save(update_fields=["entrustment", "updated_at"])
+        _event(
+            app, actor, "entrustment", payload={"entrustment": letter.pk, "forwarding_number": letter.forwarding_number}
+        )
+    return letter
+
+
+def record_recognition(
+    actor: Membership,
+    application_id: int,
+    *,
+    recognised: bool,
+    reasons: str,
+    decided_on: dt.date,
+) -> RecognitionDecision:
+    """认定 (3.10): the committee's own decision on an accepted introduced-talent case, recorded by the office."""
+    if actor.role != Role.COMMITTEE_CLERK:
+        raise ActionRefused("只有评委会办公室可以录入评委会的认定结论")
+    if not reasons.strip():
+        raise ActionRefused("请填写评委会意见")
+    with transaction.atomic():
+        app = Application.objects.select_for_update().filter(pk=application_id).first()
+        if app is None:
+            raise ActionRefused("申报不存在或无权查看")
+        if not app.path.endswith("_introduced_talent"):
+            raise ActionRefused("该申报不是引进人才职称认定，按答辩评审办理")
+        if app.state != State.ACCEPTED:
+            raise ActionRefused("只有已受理的认定申报可以录入认定结论")
+        decision = RecognitionDecision.objects.create(
+            application=app,
+            recognised=recognised,
+            level=app.level if recognised else "",
+            reasons=reasons,
+            decided_on=decided_on,
+            recorded_by=actor.user,
+        )
+        app.state = State.RECOGNITION_DECIDED
+        app.save(update_fields=["state", "updated_at"])
+        _event(
+            app,
+            actor,
+            "recognition",
+            from_state=State.ACCEPTED,
+            to_state=State.RECOGNITION_DECIDED,
+            reason=reasons,
+            payload={"recognised": recognised},
+        )
+    return decision

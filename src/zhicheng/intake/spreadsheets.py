@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
-from zhicheng.applications.labels import LEVEL_LABELS, VALUE_LABELS
+from zhicheng.applications.labels import LEVEL_LABELS, VALUE_LABELS, case_kind
 from zhicheng.applications.models import Application, Profile
 from zhicheng.policy.paths import all_paths
 
@@ -120,7 +121,7 @@ def summary_pdf(title: str, applications: Iterable[Application]) -> bytes:
     return buffer.getvalue()
 
 
-LIST_HEADERS = ["编号", "申报人", "用人单位", "属地", "层级", "申报专业", "申报路径", "状态", "报送单位"]
+LIST_HEADERS = ["编号", "申报人", "用人单位", "属地", "层级", "申报专业", "申报类别", "申报路径", "状态", "报送单位"]
 
 
 def list_workbook(title: str, applications: Iterable[Application]) -> bytes:
@@ -140,6 +141,7 @@ def list_workbook(title: str, applications: Iterable[Application]) -> bytes:
                 app.area.name,
                 LEVEL_LABELS.get(app.level, app.level),
                 app.specialty_name,
+                case_kind(app),
                 PATH_NAMES.get(app.path, app.path),
                 app.get_state_display(),
                 app.batch.channel.name if app.batch else "",
@@ -148,6 +150,11 @@ def list_workbook(title: str, applications: Iterable[Application]) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def column_letter(index: int) -> str:
+    """The Excel column (A, B, … AA) of a 0-based index."""
+    return get_column_letter(index + 1)
 
 
 class ImportProblem(ValueError):
@@ -174,7 +181,6 @@ def check_applicant_list(data: bytes, applications: Iterable[Application]) -> di
         raise ImportProblem("找不到表头：第一行或第二行须有“姓名”列（可使用本系统下载的汇总表）")
     header = [str(c).strip() if c is not None else "" for c in rows[header_at]]
     col = {name: i for i, name in enumerate(header) if name}
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     ours: dict[str, Application] = {}
     for app in applications:
         profile = Profile.objects.filter(user=app.applicant).first()
@@ -187,7 +193,7 @@ def check_applicant_list(data: bytes, applications: Iterable[Application]) -> di
             continue
         name = str(row[col["姓名"]] or "").strip()
         if not name:
-            problems.append(f"第{r}行{letters[col['姓名']]}列：姓名为空")
+            problems.append(f"第{r}行{column_letter(col['姓名'])}列：姓名为空")
             continue
         seen.add(name)
         found = ours.get(name)
@@ -204,7 +210,7 @@ def check_applicant_list(data: bytes, applications: Iterable[Application]) -> di
                 given = str(row[col[column]] or "").strip()
                 if given and given != expected:
                     problems.append(
-                        f"第{r}行{letters[col[column]]}列（{column}）：表中为“{given}”，系统中为“{expected}”"
+                        f"第{r}行{column_letter(col[column])}列（{column}）：表中为“{given}”，系统中为“{expected}”"
                     )
     missing = [n for n in ours if n not in seen]
     return {"problems": problems, "missing_from_list": missing}

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
+from zhicheng.applications.labels import case_kind
 from zhicheng.applications.models import Application, State
 from zhicheng.applications.permissions import visible_applications
 from zhicheng.applications.services import ActionRefused
 from zhicheng.intake import services as intake
-from zhicheng.intake.models import IntakeCheck, SubmissionBatch
+from zhicheng.intake.models import EvaluationOutcome, IntakeCheck, RecognitionDecision, SubmissionBatch
+from zhicheng.intake.outcomes import import_outcomes, import_template
 from zhicheng.intake.spreadsheets import (
     ImportProblem,
     check_applicant_list,
@@ -183,11 +185,17 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request, OFFICE)
     app = get_object_or_404(visible_applications(actor).select_related("applicant", "employer"), pk=pk)
     check = IntakeCheck.objects.filter(application=app).first()
+    recognition = RecognitionDecision.objects.filter(application=app).first()
     return render(
         request,
         "intake/desk.html",
         {
             "application": app,
+            "case_kind": case_kind(app),
+            "recognition": recognition,
+            "recognition_open": recognition is None
+            and app.state == State.ACCEPTED
+            and app.path.endswith("_introduced_talent"),
             "checks": intake.desk_checks(app),
             "originals": intake.required_originals(app),
             "seen": set(check.originals_seen) if check else set(),
@@ -213,11 +221,90 @@ def desk_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         elif what == "return":
             intake.office_return(actor, pk, reason=request.POST.get("reason", ""))
             messages.success(request, "已退回报送单位")
+        elif what == "recognition":
+            intake.record_recognition(
+                actor,
+                pk,
+                recognised=request.POST.get("recognised") == "yes",
+                reasons=request.POST.get("reasons", ""),
+                decided_on=_posted_date(request, "decided_on", "评委会审核日期"),
+            )
+            messages.success(request, "认定结论已录入")
         else:
             raise PermissionDenied
     except ActionRefused as exc:
         _refused(request, exc)
     return redirect("desk", pk=pk)
+
+
+def _posted_date(request: HttpRequest, name: str, label: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.POST.get(name, ""))
+    except ValueError as exc:
+        raise ActionRefused(f"{label}填写有误，请按“2023-10-16”的格式填写") from exc
+
+
+@login_required
+@require_POST
+def entrustment_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The city HR bureau records the entrustment letter and its forwarding letter on an entrusted case (7.1)."""
+    actor = _actor(request, frozenset({Role.CITY_HR_OFFICER}))
+    post = request.POST
+    try:
+        intake.record_entrustment(
+            actor,
+            pk,
+            entrusting_department=post.get("entrusting_department", ""),
+            letter_number=post.get("letter_number", ""),
+            letter_date=_posted_date(request, "letter_date", "委托函日期"),
+            forwarding_number=post.get("forwarding_number", ""),
+            forwarded_on=_posted_date(request, "forwarded_on", "函转日期"),
+            note=post.get("note", ""),
+        )
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "委托评审函已登记")
+    return redirect("application", pk=pk)
+
+
+@login_required
+def outcomes(request: HttpRequest) -> HttpResponse:
+    """Past years' outcomes (7.2): the platform's own and those the office imported, with the import form."""
+    actor = _actor(request, OFFICE | {Role.CITY_HR_OFFICER})
+    report = None
+    if request.method == "POST":
+        if actor.role != Role.COMMITTEE_CLERK:
+            raise PermissionDenied("只有评委会办公室可以导入")
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的工作簿")
+        else:
+            try:
+                report = import_outcomes(actor, upload.read(), current_year=settings.ZHICHENG_YEAR)
+            except ImportProblem as exc:
+                messages.error(request, str(exc))
+            except ActionRefused as exc:
+                _refused(request, exc)
+            else:
+                if report.problems:
+                    messages.error(request, f"有{len(report.problems)}处问题，未导入任何记录；请改正后重新导入")
+                else:
+                    messages.success(request, f"已导入{report.written}条记录")
+    records = EvaluationOutcome.objects.order_by("-year", "name")
+    return render(
+        request,
+        "intake/outcomes.html",
+        {"records": records, "report": report, "can_import": actor.role == Role.COMMITTEE_CLERK},
+    )
+
+
+@login_required
+def outcomes_template(request: HttpRequest) -> HttpResponse:
+    _actor(request, OFFICE)
+    response = HttpResponse(import_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="outcomes-template.xlsx"'
+    return response
 
 
 INTEGRITY = frozenset({Role.COMMITTEE_CLERK, Role.CITY_HR_OFFICER})

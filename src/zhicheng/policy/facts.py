@@ -180,6 +180,7 @@ class Employment(_Facts):
     front_line_since: Date | None = Field(default=None, description="在基层一线直接从事本专业工作的起始日期")
     on_front_line: bool | None = None
     remote_area_years: Count | None = None
+    introduced_talent: bool | None = Field(default=None, description="引进的海内外高层次人才或急需紧缺人才 (3.10)")
 
 
 class Specialty(_Facts):

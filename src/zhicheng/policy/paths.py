@@ -174,6 +174,14 @@ PATHS: dict[str, tuple[PathDef, ...]] = {
             ("specialty_in_catalogue", "vocational_qualification_engineer"),
             exception="recognition",
         ),
+        PathDef(
+            "engineer_introduced_talent",
+            "engineer",
+            "引进高层次人才和急需紧缺人才职称认定",
+            "3.10",
+            ("specialty_in_catalogue", "introduced_talent"),
+            exception="recognition",
+        ),
     ),
     "assistant_engineer": (
         PathDef(
@@ -232,6 +240,14 @@ PATHS: dict[str, tuple[PathDef, ...]] = {
             "取得职业资格认定相应层级职称",
             "3.3b",
             ("specialty_in_catalogue", "vocational_qualification_ae"),
+            exception="recognition",
+        ),
+        PathDef(
+            "ae_introduced_talent",
+            "assistant_engineer",
+            "引进高层次人才和急需紧缺人才职称认定",
+            "3.10",
+            ("specialty_in_catalogue", "introduced_talent"),
             exception="recognition",
         ),
         PathDef(

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from zhicheng.applications.labels import ACTION_LABELS, VALUE_LABELS, fact_label
+from zhicheng.applications.labels import ACTION_LABELS, VALUE_LABELS, case_kind, fact_label
 from zhicheng.applications.models import State
 from zhicheng.policy.paths import all_paths
 
@@ -62,3 +62,8 @@ def fact_in_words(path: str) -> str:
             "publicity:appraisal": "单位鉴定意见公示",
         }.get(path, path)
     return fact_label(path)
+
+
+@register.filter
+def case_kind_label(application: Any) -> str:
+    return case_kind(application)
