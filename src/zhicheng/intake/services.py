@@ -13,7 +13,7 @@ from stdnum import issn as stdnum_issn
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
-from zhicheng.applications.labels import case_kind
+from zhicheng.applications.labels import OUTCOME_LABELS, case_kind
 from zhicheng.applications.models import (
     Application,
     Appraisal,
@@ -214,7 +214,8 @@ def desk_checks(application: Application) -> list[dict[str, Any]]:
         {
             "clause": "R0",
             "ok": now_outcome in ("eligible", "refer") and not changed,
-            "text": f"按所选路径重新核查：{now_outcome}" + (f"（提交时为{before}，已发生变化）" if changed else ""),
+            "text": f"按所选路径重新核查：{OUTCOME_LABELS.get(now_outcome, now_outcome)}"
+            + (f"（提交时为{OUTCOME_LABELS.get(before, before)}，已发生变化）" if changed else ""),
             "changed": changed,
         }
     )

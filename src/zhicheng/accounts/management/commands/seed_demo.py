@@ -19,9 +19,10 @@ from stdnum.cn import uscc
 
 from zhicheng.accounts.models import Area, Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
-from zhicheng.applications import services
+from zhicheng.applications import idnumbers, services
 from zhicheng.applications.models import Application
-from zhicheng.intake.models import EvaluationYear, HolidayArrangement
+from zhicheng.intake import services as intake
+from zhicheng.intake.models import EvaluationOutcome, EvaluationYear, HolidayArrangement
 from zhicheng.policy.facts import FactsYamlLoader
 
 DEMO_PASSWORD = "zhicheng-demo-2023"
@@ -107,8 +108,6 @@ class Command(BaseCommand):
         personnel = Organisation.objects.get(kind=OrgKind.PERSONNEL_AGENCY)
 
         applicant = self._user("applicant", "张建国", (Role.APPLICANT, county_soe))
-        self._user("applicant2", "王丽", (Role.APPLICANT, private))
-        self._user("applicant3", "李强", (Role.APPLICANT, city_soe))
         clerk = self._user("employer_clerk", "赵敏", (Role.EMPLOYER_CLERK, county_soe))
         leader = self._user("employer_leader", "孙国强", (Role.EMPLOYER_LEADER, county_soe))
         self._user("city_employer_clerk", "钱芳", (Role.EMPLOYER_CLERK, city_soe), (Role.EMPLOYER_LEADER, city_soe))
@@ -134,37 +133,6 @@ class Command(BaseCommand):
         self._user("city_hr", "朱明", (Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU)))
         self._user("admin", "系统管理员", (Role.ADMINISTRATOR, None), staff=True)
 
-        profiles = {
-            "applicant": "01-bachelor-assistant-engineer",
-            "applicant2": "02-master-private-enterprise",
-            "applicant3": "10-green-channel-2-private",
-        }
-        for username, name in profiles.items():
-            data = example(name)
-            user = User.objects.get(username=username)
-            data.setdefault("identity", {})["name"] = user.full_name
-            data["employment"]["employer_name"] = Membership.objects.get(user=user).organisation.name  # type: ignore[union-attr]
-            services.save_profile(user, data)
-        # applicant3 is with a city-owned state enterprise: adjust the facts to the employer.
-        p3 = User.objects.get(username="applicant3").profile
-        facts = dict(p3.facts)
-        facts["employment"] = {**facts["employment"], "sector": "state_owned_enterprise", "employer_level": "city"}
-        services.save_profile(p3.user, {**facts, "identity": {**facts["identity"], "birth_date": None, "sex": None}})
-
-        # A case already through the city route and ready for the committee, for the office and the bureau to see.
-        a3 = Membership.objects.get(user__username="applicant3")
-        application = services.create_application(
-            a3, level="engineer", path="engineer_green_channel_2", employer=city_soe, area=city
-        )
-        self._through_employer(
-            application, Membership.objects.get(user__username="city_employer_clerk", role=Role.EMPLOYER_LEADER)
-        )
-        services.perform(
-            Membership.objects.get(user__username="competent_department"),
-            application.pk,
-            "approve",
-            reason="材料齐全，同意推荐",
-        )
         # The office's setting for the demo: the 2023 receiving window around today, so that the channels can submit
         # and the office can receive (in production the office enters the notice's dates in the admin).
         today = timezone.localdate()
@@ -176,14 +144,121 @@ class Command(BaseCommand):
                 "window_end": today + dt.timedelta(days=60),
             },
         )
-        for offset in range(0, 61):
+        for offset in range(0, 68):
             day = today + dt.timedelta(days=offset - 7)
             if day.weekday() >= 5:
                 HolidayArrangement.objects.get_or_create(
                     day=day, defaults={"kind": "workday", "note": "演示：周末照常受理"}
                 )
-        # The main demo applicant has a complete profile and no application yet: the walk-through starts there.
-        _ = (applicant, clerk, leader, private, dispatch)
+
+        xinfu_soe = self._org(
+            "忻州市忻府区路桥工程有限公司",
+            OrgKind.EMPLOYER,
+            xinfu,
+            level="county",
+            sector="state_owned_enterprise",
+            credit_code=credit_code(5),
+        )
+        entrusted_employer = self._org(
+            "山西晋能忻州热电有限公司",
+            OrgKind.EMPLOYER,
+            city,
+            level="city",
+            sector="state_owned_enterprise",
+            credit_code=credit_code(6),
+        )
+        # (username, name, example profile, employer): each applicant's facts are the example's, moved to the employer.
+        people = [
+            ("applicant", "张建国", "01-bachelor-assistant-engineer", county_soe),
+            ("applicant2", "王丽", "02-master-private-enterprise", private),
+            ("applicant3", "李强", "10-green-channel-2-private", city_soe),
+            ("applicant4", "刘洋", "01-bachelor-assistant-engineer", county_soe),
+            ("applicant6", "杨立军", "11-series-transfer-economics", city_soe),
+            ("applicant7", "赵永强", "04-high-skilled-technician-private", private),
+            ("applicant8", "周雨桐", "12-design-major-landscape", private),
+            ("applicant9", "刘福生", "05-secondary-front-line-relaxation", xinfu_soe),
+            ("applicant10", "马秀英", "13-failed-committee-last-year", entrusted_employer),
+        ]
+        for username, full_name, name, employer in people:
+            user = User.objects.filter(username=username).first() or self._user(
+                username, full_name, (Role.APPLICANT, employer)
+            )
+            data = example(name)
+            data.setdefault("identity", {})["name"] = user.full_name
+            if username == "applicant4":  # a second person on example 01: an ID number of their own
+                data["identity"]["id_number"] = "142201198805120517"
+            data["employment"] = {
+                **data["employment"],
+                "employer_name": employer.name,
+                "employer_level": employer.level,
+                "county": employer.area.name if employer.area.kind != "city" else None,
+                "sector": employer.sector,
+            }
+            if name.startswith("10-"):  # applicant3 is with a city-owned state enterprise: green channel 2 still open
+                data["identity"] = {**data["identity"], "birth_date": None, "sex": None}
+            services.save_profile(user, data)
+
+        def member(username: str, role: str | None = None) -> Membership:
+            found = Membership.objects.filter(user__username=username)
+            return found.get(role=role) if role else found.get()
+
+        city_leader = member("city_employer_clerk", Role.EMPLOYER_LEADER)
+        private_leader = member("private_employer", Role.EMPLOYER_LEADER)
+
+        def case(username: str, path: str, leader: Membership, *, entrusted: bool = False) -> Application:
+            applicant_m = member(username)
+            employer = applicant_m.organisation
+            assert employer is not None
+            application = services.create_application(
+                applicant_m, level="engineer", path=path, employer=employer, area=employer.area, entrusted=entrusted
+            )
+            self._through_employer(application, leader)
+            return application
+
+        # The city competent department's batch, submitted and waiting at the office's desk: accept or return it.
+        housing_reviewer = member("competent_department")
+        for username, path in (("applicant3", "engineer_green_channel_2"), ("applicant6", "engineer_transfer")):
+            application = case(username, path, city_leader)
+            services.perform(housing_reviewer, application.pk, "approve", reason="材料齐全，同意推荐")
+        intake.submit_batch(housing_reviewer, 2023)
+
+        # 忻府区's batch, already accepted by the office: the candidates of the evaluation (issue 5).
+        xinfu_hr, xinfu_iit = member("xinfu_hr", Role.COUNTY_HR_REVIEWER), member("xinfu_hr", Role.COUNTY_IIT_REVIEWER)
+        xinfu_leader = self._user("xinfu_soe_leader", "贾文华", (Role.EMPLOYER_LEADER, xinfu_soe))
+        xinfu_cases = [
+            case("applicant2", "engineer_master", private_leader),
+            case("applicant7", "engineer_high_skilled", private_leader),
+            case("applicant8", "engineer_bachelor", private_leader),
+            case("applicant9", "engineer_front_line", Membership.objects.get(user=xinfu_leader)),
+        ]
+        for application in xinfu_cases:
+            services.perform(xinfu_hr, application.pk, "approve", reason="经审核，同意")
+            services.perform(xinfu_iit, application.pk, "approve", reason="同意报送评委会")
+        intake.submit_batch(xinfu_iit, 2023)
+        office = member("committee_clerk")
+        for application in xinfu_cases:
+            keys = [key for key, _ in intake.required_originals(application)]
+            intake.record_check(office, application.pk, originals=keys, notes="原件已核验，当场退回")
+            intake.accept(office, application.pk)
+
+        # Last year's outcomes the office imported (7.2), and an entrusted case at the city HR bureau's step (7.1):
+        # 马秀英 failed the committee's evaluation in 2022 and declares new achievements — the desk flags her.
+        EvaluationOutcome.objects.create(
+            id_number_digest=idnumbers.digest("142221197010100628"),
+            id_number_masked=idnumbers.mask("142221197010100628"),
+            name="马秀英",
+            year=2022,
+            level="engineer",
+            outcome=EvaluationOutcome.Outcome.FAILED_COMMITTEE,
+            applied_on=dt.date(2022, 10, 20),
+            source="import",
+            recorded_by=office.user,
+        )
+        entrusted_leader = self._user("entrusted_employer", "白国华", (Role.EMPLOYER_LEADER, entrusted_employer))
+        case("applicant10", "engineer_bachelor", Membership.objects.get(user=entrusted_leader), entrusted=True)
+        # The main demo applicant (and applicant4, for the integrity demo) have complete profiles and no application
+        # yet: the walk-through starts there.
+        _ = (applicant, clerk, leader, dispatch)
 
     def _through_employer(self, application: Application, leader: Membership) -> None:
         """The employer's part in the notice's order (6.1.2, 8.1, 8.2), on the 2023 dates of the case."""
