@@ -101,7 +101,7 @@ def test_an_entrusted_case_arrives_through_the_city_hr_bureau_with_its_letter(
 def test_an_entrusted_case_must_be_an_employee_of_an_employer(world: World) -> None:
     personnel = Organisation.objects.get(kind=OrgKind.PERSONNEL_AGENCY)
     freelancer = world.applicant("free", personnel, kind="freelancer")
-    with pytest.raises(ActionRefused, match="7.1"):
+    with pytest.raises(ActionRefused, match=r"7\.1"):
         services.create_application(
             freelancer,
             level="engineer",
