@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "zhicheng.applications",
     "zhicheng.intake",
     "zhicheng.integrity",
+    "zhicheng.evaluation",
+    "zhicheng.results",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +170,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # The year in force and its policy pack (the committee office changes it in the next issue's settings).
 ZHICHENG_YEAR = int(os.environ.get("ZHICHENG_YEAR", "2023"))
+# The address the certificates' QR codes open (the public verification page), as the public reaches the server.
+# (empty: the address the request came in on).
+ZHICHENG_PUBLIC_URL = os.environ.get("ZHICHENG_PUBLIC_URL", "")
+# A rehearsal environment's date for the platform's rules (zhicheng.clock): empty in production.
+ZHICHENG_TODAY = os.environ.get("ZHICHENG_TODAY", "")
 
 LOGGING = {
     "version": 1,

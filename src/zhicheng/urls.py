@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("zhicheng.accounts.urls")),
     path("", include("zhicheng.applications.urls")),
     path("", include("zhicheng.intake.urls")),
+    path("evaluation/", include("zhicheng.evaluation.urls")),
+    path("", include("zhicheng.results.urls")),
 ]

@@ -28,6 +28,9 @@ def test_the_demo_office_receives_batches_accepts_returns_and_a_ban_stops_an_app
     waiting = Application.objects.filter(state=State.IN_BATCH).order_by("pk")
     assert SubmissionBatch.objects.count() == 2 and waiting.count() == 2
     assert Application.objects.filter(state=State.ACCEPTED).count() == 4  # the evaluation's candidates
+    from zhicheng.evaluation.models import Assignment, Candidate
+
+    assert Candidate.objects.count() == 4 and Assignment.objects.exists()  # groups built, experts assigned
     first, second = waiting
     intake.record_check(office, first.pk, originals=[k for k, _ in intake.required_originals(first)], notes="")
     intake.accept(office, first.pk)

@@ -86,10 +86,10 @@ def test_an_entrusted_case_arrives_through_the_city_hr_bureau_with_its_letter(
         intake.record_entrustment(county, app.pk, **letter)
     with pytest.raises(ActionRefused, match="不能早于"):
         intake.record_entrustment(city_hr, app.pk, **{**letter, "forwarded_on": dt.date(2023, 9, 1)})
-    intake.record_entrustment(city_hr, app.pk, **letter)
+    entrustment = intake.record_entrustment(city_hr, app.pk, **letter)
     services.perform(city_hr, app.pk, "approve", reason="同意函转")
     assert Application.objects.get(pk=app.pk).state == State.READY_FOR_COMMITTEE
-    batch = intake.submit_batch(city_hr, 2023, now=IN_WINDOW)
+    batch = intake.submit_batch(city_hr, 2023, now=IN_WINDOW, entrustment_id=entrustment.pk)
     assert batch.channel.kind == OrgKind.CITY_HR_BUREAU and batch.applications.count() == 1
     app.refresh_from_db()
     checks = {c["clause"]: c for c in intake.desk_checks(app)}
@@ -335,3 +335,88 @@ def test_the_desk_lists_missing_materials_until_they_are_uploaded(ready_case: di
         services.add_evidence(applicant, SimpleUploadedFile("f.pdf", PDF), kind=kind, fact=fact)
     check = next(c for c in intake.desk_checks(app) if c["clause"] == "8.4")
     assert check["ok"], check["text"]
+
+
+def test_the_city_hr_bureau_forwards_one_batch_per_entrustment_letter_7_1(world: World, city_hr: Membership) -> None:
+    employer = world.employer("中铁测试局忻州工程有限公司", "忻州市", level="city")
+    leader = world.person("leader", Role.EMPLOYER_LEADER, employer)
+    letters = []
+    for n, username in enumerate(("applicant", "second")):
+        identity = {"name": f"申报人{username}", "id_number": ("142201198805120314", "142201198805120517")[n]}
+        applicant = world.applicant(username, employer, changes={"identity": identity})
+        app = services.create_application(
+            applicant, level="engineer", path="engineer_bachelor", employer=employer, area=employer.area, entrusted=True
+        )
+        services.applicant_pledge(applicant, app.pk)
+        services.perform(applicant, app.pk, "submit")
+        through_employer(app, leader)
+        letters.append(
+            intake.record_entrustment(
+                city_hr,
+                app.pk,
+                entrusting_department="中国测试铁路工程集团有限公司",
+                letter_number=f"中铁测人〔2023〕{12 + n}号",
+                letter_date=dt.date(2023, 9, 28),
+                forwarding_number=f"忻人社函〔2023〕{88 + n}号",
+                forwarded_on=dt.date(2023, 10, 10),
+            )
+        )
+        services.perform(city_hr, app.pk, "approve")
+    with pytest.raises(ActionRefused, match="委托评审函"):
+        intake.submit_batch(city_hr, 2023, now=IN_WINDOW)
+    first = intake.submit_batch(city_hr, 2023, now=IN_WINDOW, entrustment_id=letters[0].pk)
+    second = intake.submit_batch(city_hr, 2023, now=IN_WINDOW, entrustment_id=letters[1].pk)
+    assert first.applications.count() == 1 and second.applications.count() == 1
+    with pytest.raises(ActionRefused, match="已报送过"):
+        intake.submit_batch(city_hr, 2023, now=IN_WINDOW, entrustment_id=letters[0].pk)
+
+
+def test_the_office_cannot_accept_a_case_the_engine_now_refuses_8_4(
+    ready_case: dict[str, Any], office: Membership
+) -> None:
+    """不符合的当面退回: a ban recorded after the channel submitted makes the re-run ineligible (8.2)."""
+    from zhicheng.integrity import services as integrity
+
+    pk = ready_case["application"].pk
+    intake.submit_batch(ready_case["iit"], 2023, now=IN_WINDOW)
+    integrity.record_finding(
+        office,
+        id_number="142201198805120314",
+        name="张建国",
+        kind="false_materials",
+        found_on=dt.date(2023, 3, 1),
+        ban_years=2,
+    )
+    app = Application.objects.get(pk=pk)
+    intake.record_check(office, pk, originals=[k for k, _ in intake.required_originals(app)], notes="")
+    with pytest.raises(ActionRefused, match="当面退回"):
+        intake.accept(office, pk, now=IN_WINDOW)
+    check = next(c for c in intake.desk_checks(app) if c["clause"] == "R0")
+    assert check["changed"] and "不符合条件" in check["text"]
+
+
+def test_a_technician_is_determined_on_the_record_not_heard_in_a_group_3_2_1c(world: World, office: Membership) -> None:
+    from zhicheng.evaluation import services as ev
+    from zhicheng.evaluation.models import Candidate
+
+    employer = world.employer("原平市技术员测试公司")
+    applicant = world.applicant(
+        "tech",
+        employer,
+        "08-bachelor-new-graduate",
+        {"identity": {"name": "郭浩然", "id_number": "140902200102200310"}},
+    )
+    leader = world.person("leader", Role.EMPLOYER_LEADER, employer)
+    app = services.create_application(
+        applicant, level="technician", path="technician_determination", employer=employer, area=employer.area
+    )
+    _through_county(world, app, applicant, leader)
+    iit = Membership.objects.get(user__username=f"iit_{app.pk}")
+    intake.submit_batch(iit, 2023, now=IN_WINDOW)
+    _accept(office, app.pk)
+    ev.build_groups(office, 2023)
+    assert not Candidate.objects.filter(application=app).exists()
+    intake.record_recognition(
+        office, app.pk, recognised=True, reasons="中专以上相关学历，确定为技术员", decided_on=dt.date(2023, 12, 1)
+    )
+    assert Application.objects.get(pk=app.pk).state == State.RECOGNITION_DECIDED

@@ -24,6 +24,8 @@ class State(models.TextChoices):
     OFFICE_RETURNED = "office_returned", "评委会办公室退回报送单位"
     ACCEPTED = "accepted", "评委会已受理"
     RECOGNITION_DECIDED = "recognition_decided", "评委会已作出认定结论"
+    GRANTED = "granted", "评审通过，市人社局已确认"
+    NOT_GRANTED = "not_granted", "未通过评审"
     REJECTED = "rejected", "不予推荐"
     WITHDRAWN = "withdrawn", "已撤回"
 

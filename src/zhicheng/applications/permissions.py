@@ -15,7 +15,14 @@ ID_NUMBER_ROLES = frozenset(
 
 
 # The states of a case that has reached the committee office (it never sees a case before a channel submits it).
-OFFICE_STATES = [State.IN_BATCH, State.OFFICE_RETURNED, State.ACCEPTED, State.RECOGNITION_DECIDED]
+OFFICE_STATES = [
+    State.IN_BATCH,
+    State.OFFICE_RETURNED,
+    State.ACCEPTED,
+    State.RECOGNITION_DECIDED,
+    State.GRANTED,
+    State.NOT_GRANTED,
+]
 
 
 def visible_applications(membership: Membership | None) -> QuerySet[Application]:

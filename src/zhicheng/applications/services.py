@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zhicheng import clock
 from zhicheng.accounts.models import Area, Membership, Organisation, SensitiveView
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import idnumbers
@@ -434,7 +435,7 @@ def available_actions(
         # Whose turn it is decides what is offered; the other guards say why not when the action is tried.
         visible_guard = "current_step" if t.guard == "step_approve" else t.guard
         if visible_guard in ("current_step", "returned_to_actor") and _guard(
-            visible_guard, actor, application, today or timezone.localdate()
+            visible_guard, actor, application, today or clock.today()
         ):
             continue
         out.append(t)
@@ -457,7 +458,7 @@ def perform(
     today: dt.date | None = None,
 ) -> Application:
     """Take one action of the workflow table on one application."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         application = _locked(application_id)
         if not can_view(actor, application):
@@ -639,7 +640,7 @@ def record_appraisal(
 ) -> Appraisal:
     """单位鉴定意见 (6.1.2b): after the conditions and materials publicities ended without objection (8.1), naming the
     clauses of 3.4 and 3.5 of the level applied for."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if not ethics.strip():
         raise ActionRefused("请填写思想品德、职业道德鉴定意见")
     with transaction.atomic():

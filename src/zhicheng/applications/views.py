@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhicheng import clock
 from zhicheng.accounts.models import Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
@@ -326,7 +326,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evidence": application.evidence.all(),
         "profile_evidence": profile.evidence.all() if profile else [],
         "can_reveal": actor.role in ID_NUMBER_ROLES,
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "chosen_path": _chosen_path(decision, application),
     } | _decision_context(decision)
     return render(request, "applications/application_detail.html", context)

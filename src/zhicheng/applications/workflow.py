@@ -37,7 +37,7 @@ class Transition:
     guard: str | None
     label: str
     needs_reason: bool = False
-    desk: bool = False  # taken at the committee office's desk (intake.services), not through services.perform
+    desk: bool = False  # taken by the office's or the bureau's own services (intake, results), not services.perform
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -96,6 +96,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         desk=True,
     ),
+    *(
+        Transition(state, action, frozenset({Role.CITY_HR_OFFICER}), target, "results_confirm", label, desk=True)
+        for state in (State.ACCEPTED, State.RECOGNITION_DECIDED)
+        for action, target, label in (
+            ("confirm_granted", State.GRANTED, "确认评审结果：通过（备案）"),
+            ("confirm_not_granted", State.NOT_GRANTED, "确认评审结果：未通过"),
+        )
+    ),
 )
 
 
@@ -133,6 +141,7 @@ GUARD_TEXT = {
     "window": "在报送时间内（8.4，公休日除外）；报送单位是审核渠道的最后一级；每渠道每年统一一次性报送",
     "office_accept": "在报送时间内；原件逐项核验完毕",
     "recognition": "引进高层次人才和急需紧缺人才职称认定（3.10）的已受理申报；评委会审核其工作经历和成果后作出",
+    "results_confirm": "评审结果公示满5个工作日（R21）且异议均已处理；通过者为表决通过且在本组通过率以内或经认定，异议成立者除外",
 }
 
 

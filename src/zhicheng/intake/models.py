@@ -52,10 +52,27 @@ class SubmissionBatch(models.Model):
     year = models.PositiveSmallIntegerField("评审年度")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(auto_now_add=True)
+    # 7.1: the city HR bureau forwards each entrustment by its own letter (函转), so its batches go one per letter;
+    # "统一一次性" (6.1.3) binds the county IIT bureaus and the city competent departments.
+    entrustment = models.ForeignKey(
+        "Entrustment",
+        verbose_name="委托评审函",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="batches",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "报送批次"
-        constraints: ClassVar = [models.UniqueConstraint(fields=["channel", "year"], name="one_batch_per_channel_year")]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["channel", "year"],
+                condition=models.Q(entrustment__isnull=True),
+                name="one_batch_per_channel_year",
+            ),
+            models.UniqueConstraint(fields=["channel", "year", "entrustment"], name="one_batch_per_entrustment"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年度 {self.channel}"

@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from openpyxl import Workbook, load_workbook
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
@@ -132,7 +132,11 @@ def import_outcomes(actor: Membership, data: bytes, *, current_year: int) -> Imp
         try:
             number = str(ric.validate(number))
         except StdnumError:
-            problem("身份证号码", f"“{number}”不是有效的居民身份证号码（校验位或格式错误）")
+            problem(
+                "身份证号码",
+                f"“{number}”不是有效的居民身份证号码（校验位或格式错误；请将该列设置为“文本”格式后重新填写，"
+                "否则Excel会把18位号码改成科学计数）",
+            )
         year_value = cell(row, "评审年度")
         try:
             year = int(str(year_value).strip().removesuffix("年度").removesuffix("年"))
@@ -171,6 +175,16 @@ def import_outcomes(actor: Membership, data: bytes, *, current_year: int) -> Imp
             report.problems.append(f"第{hit[0]}行：{hit[1].name} {hit[1].year}年度的评审结果已有记录，不重复导入")
     if report.problems:
         return report  # nothing is written while any row has a problem
+    try:
+        _write(actor, parsed)
+    except IntegrityError:
+        report.problems.append("导入时另有人员同时录入了其中的评审结果，未导入任何记录；请刷新后重新导入")
+        return report
+    report.written = len(parsed)
+    return report
+
+
+def _write(actor: Membership, parsed: list[tuple[int, _Row]]) -> None:
     with transaction.atomic():
         for _, item in parsed:
             EvaluationOutcome.objects.create(
@@ -184,8 +198,6 @@ def import_outcomes(actor: Membership, data: bytes, *, current_year: int) -> Imp
                 source="import",
                 recorded_by=actor.user,
             )
-    report.written = len(parsed)
-    return report
 
 
 def import_template() -> bytes:
@@ -197,7 +209,7 @@ def import_template() -> bytes:
     ws.append(IMPORT_HEADERS)
     notes = wb.create_sheet("填写说明")
     notes.append(["列", "填写"])
-    notes.append(["身份证号码", "18位居民身份证号码（校验位须正确）"])
+    notes.append(["身份证号码", "18位居民身份证号码（校验位须正确）；请先把该列设置为“文本”格式"])
     notes.append(["评审年度", "如 2022"])
     notes.append(["申报层级", "、".join(LEVEL_BY_NAME)])
     notes.append(["评审结果", "、".join(OUTCOME_BY_NAME)])

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from stdnum import issn as stdnum_issn
@@ -61,17 +62,27 @@ def _open_or_refuse(year: int, now: dt.datetime | None) -> None:
         raise ActionRefused(state.message)
 
 
-def submit_batch(actor: Membership, year: int, *, now: dt.datetime | None = None) -> SubmissionBatch:
-    """The channel's one batch of the year: every case of its ready for the committee, at once."""
+def submit_batch(
+    actor: Membership, year: int, *, now: dt.datetime | None = None, entrustment_id: int | None = None
+) -> SubmissionBatch:
+    """The channel's one batch of the year: every case of its ready for the committee, at once. The city HR bureau
+    forwards entrusted cases one batch per entrustment letter (7.1)."""
     if actor.role not in CHANNEL_ROLES or actor.organisation is None:
         raise ActionRefused(
             "只有县（市、区）工信局、市直主管部门等报送渠道可以向评委会报送；评委会不接受个人和用人单位报送"
         )
+    letter = None
+    if actor.role == Role.CITY_HR_OFFICER:
+        letter = Entrustment.objects.filter(pk=entrustment_id, year=year).first() if entrustment_id else None
+        if letter is None:
+            raise ActionRefused("请选择要函转的委托评审函（7.1）")
     _open_or_refuse(year, now)
     try:
         with transaction.atomic():
-            batch = SubmissionBatch.objects.create(channel=actor.organisation, year=year, submitted_by=actor.user)
-            ids = [a.pk for a in channel_applications(actor, year)]
+            batch = SubmissionBatch.objects.create(
+                channel=actor.organisation, year=year, submitted_by=actor.user, entrustment=letter
+            )
+            ids = [a.pk for a in channel_applications(actor, year) if letter is None or a.entrustment_id == letter.pk]
             if not ids:
                 raise ActionRefused("本单位没有待报送评委会的申报")
             for app in Application.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk"):
@@ -88,15 +99,21 @@ def submit_batch(actor: Membership, year: int, *, now: dt.datetime | None = None
                     payload={"batch": batch.pk},
                 )
     except IntegrityError as exc:
+        if letter is not None:
+            raise ActionRefused(f"委托评审函{letter.forwarding_number}的申报已报送过，不能重复报送") from exc
         raise ActionRefused(f"本单位{year}年度已统一报送过一次，不能重复报送；被退回的申报可单独重新报送") from exc
     return batch
 
 
+def _office_locked(application_id: int) -> Application:
+    app = Application.objects.select_for_update().filter(pk=application_id).first()
+    if app is None:
+        raise ActionRefused("申报不存在或无权查看")
+    return app
+
+
 def _channel_locked(actor: Membership, application_id: int) -> Application:
-    try:
-        app = Application.objects.select_for_update().get(pk=application_id)
-    except Application.DoesNotExist as exc:
-        raise ActionRefused("申报不存在或无权查看") from exc
+    app = _office_locked(application_id)
     step = channel_step(app)
     if step is None or step.organisation_id != actor.organisation_id or step.role != actor.role:
         raise ActionRefused("该申报不由本单位报送")
@@ -282,6 +299,7 @@ def _completeness(application: Application, facts: Any) -> list[dict[str, Any]]:
 
     items: list[tuple[str, str, bool]] = []
     engineer = application.level == "engineer"
+    achievements_clause = "3.5.1" if engineer else "3.5.2"
     for i, paper in enumerate(facts.papers or []):
         items.append(("3.6.1.1", f"论文{i + 1}「{paper.title or ''}」原文", has(EvidenceKind.PAPER, f"papers[{i}]")))
         if engineer:
@@ -291,9 +309,9 @@ def _completeness(application: Application, facts: Any) -> list[dict[str, Any]]:
     for i, book in enumerate(facts.books or []):
         items.append(("3.6.1c", f"著作「{book.title or ''}」及CIP核字号检索页", has(EvidenceKind.BOOK, f"books[{i}]")))
     for i, _ in enumerate(facts.achievements or []):
-        items.append(("3.5", f"业绩成果{i + 1}证明", has(EvidenceKind.ACHIEVEMENT, f"achievements[{i}]")))
+        items.append((achievements_clause, f"业绩成果{i + 1}证明", has(EvidenceKind.ACHIEVEMENT, f"achievements[{i}]")))
     if application.level != "technician":
-        items.append(("3.7", "年度考核材料", has(EvidenceKind.ASSESSMENT)))
+        items.append(("3.7a", "年度考核材料", has(EvidenceKind.ASSESSMENT)))
         items.append(("3.8", "继续教育证明", has(EvidenceKind.CONTINUING_EDUCATION)))
         items.append(
             (
@@ -304,7 +322,7 @@ def _completeness(application: Application, facts: Any) -> list[dict[str, Any]]:
         )
         appraisal = Appraisal.objects.filter(application=application).first()
         items.append(
-            ("6.1.2", "单位鉴定意见（负责人确认）", appraisal is not None and appraisal.confirmed_at is not None)
+            ("6.1.2b", "单位鉴定意见（负责人确认）", appraisal is not None and appraisal.confirmed_at is not None)
         )
         for kind, label in Publicity.Kind.choices:
             items.append(("8.1", f"{label}原始照片", has(EvidenceKind.PUBLICITY_PHOTO, f"publicity:{kind}")))
@@ -324,11 +342,19 @@ def _completeness(application: Application, facts: Any) -> list[dict[str, Any]]:
     ]
 
 
+def path_outcome_now(application: Application) -> str:
+    """The engine's answer for the case's own path, re-run on today's record (the register's findings included)."""
+    profile = Profile.objects.get(user=application.applicant)
+    decision = evaluate(engine_facts(profile, application.year), pack_for_year(application.year))
+    path = next((p for p in decision.levels[application.level].paths if p.path == application.path), None)
+    return path.outcome if path else "ineligible"
+
+
 def record_check(actor: Membership, application_id: int, *, originals: list[str], notes: str) -> IntakeCheck:
     if actor.role != Role.COMMITTEE_CLERK:
         raise ActionRefused("只有评委会办公室工作人员可以核验")
     with transaction.atomic():
-        app = Application.objects.select_for_update().get(pk=application_id)
+        app = _office_locked(application_id)
         if app.state != State.IN_BATCH:
             raise ActionRefused("该申报不在待受理状态")
         known = {k for k, _ in required_originals(app)}
@@ -350,7 +376,7 @@ def accept(actor: Membership, application_id: int, *, now: dt.datetime | None = 
     if actor.role != Role.COMMITTEE_CLERK:
         raise ActionRefused("只有评委会办公室工作人员可以受理")
     with transaction.atomic():
-        app = Application.objects.select_for_update().get(pk=application_id)
+        app = _office_locked(application_id)
         if app.state == State.ACCEPTED:
             raise ActionRefused("该申报已被受理，无需重复受理")
         if app.state != State.IN_BATCH:
@@ -361,6 +387,11 @@ def accept(actor: Membership, application_id: int, *, now: dt.datetime | None = 
         missing = [what for key, what in required_originals(app) if key not in seen]
         if missing:
             raise ActionRefused("尚未核验原件：" + "、".join(missing))
+        outcome = path_outcome_now(app)
+        if outcome in ("ineligible", "incomplete"):
+            raise ActionRefused(
+                f"按所选路径重新核查为“{OUTCOME_LABELS[outcome]}”：不符合条件的应当面退回报送单位（8.4）"
+            )
         app.state = State.ACCEPTED
         app.save()
         _event(app, actor, "accept", from_state=State.IN_BATCH, to_state=State.ACCEPTED)
@@ -377,7 +408,7 @@ def office_return(
     if not reason.strip():
         raise ActionRefused("请填写退回理由")
     with transaction.atomic():
-        app = Application.objects.select_for_update().get(pk=application_id)
+        app = _office_locked(application_id)
         if app.state != State.IN_BATCH:
             raise ActionRefused("该申报不在待受理状态")
         app.state = State.OFFICE_RETURNED
@@ -424,27 +455,41 @@ def record_entrustment(
             raise ActionRefused("该申报当前不在市人社局审核环节")
         letter = Entrustment.objects.filter(year=app.year, forwarding_number=forwarding_number.strip()).first()
         if letter is None:
-            letter = Entrustment.objects.create(
-                year=app.year,
-                entrusting_department=entrusting_department.strip(),
-                letter_number=letter_number.strip(),
-                letter_date=letter_date,
-                forwarding_number=forwarding_number.strip(),
-                forwarded_on=forwarded_on,
-                note=note,
-                recorded_by=actor.user,
-            )
-        elif (letter.entrusting_department, letter.letter_number) != (
+            try:
+                with transaction.atomic():
+                    letter = Entrustment.objects.create(
+                        year=app.year,
+                        entrusting_department=entrusting_department.strip(),
+                        letter_number=letter_number.strip(),
+                        letter_date=letter_date,
+                        forwarding_number=forwarding_number.strip(),
+                        forwarded_on=forwarded_on,
+                        note=note,
+                        recorded_by=actor.user,
+                    )
+            except IntegrityError as exc:
+                raise ActionRefused("该函转文号刚由其他人员登记，请刷新后重新提交") from exc
+        elif (letter.entrusting_department, letter.letter_number, letter.letter_date, letter.forwarded_on) != (
             entrusting_department.strip(),
             letter_number.strip(),
+            letter_date,
+            forwarded_on,
         ):
-            raise ActionRefused(f"函转文号{forwarding_number}已用于{letter}，请核对")
+            raise ActionRefused(f"函转文号{forwarding_number}已登记为{letter}（日期不同或单位不同），请核对")
         app.entrustment = letter
         app.save(update_fields=["entrustment", "updated_at"])
         _event(
             app, actor, "entrustment", payload={"entrustment": letter.pk, "forwarding_number": letter.forwarding_number}
         )
     return letter
+
+
+def decided_without_defence(application: Application) -> bool:
+    """Cases the committee decides on the record, not in a defence group: an introduced talent's recognition (3.10),
+    a vocational qualification's recognition (3.3b), and the technician, who is determined, not evaluated (3.2.1c)."""
+    return application.level == "technician" or application.path.endswith(
+        ("_introduced_talent", "_vocational_qualification")
+    )
 
 
 def record_recognition(
@@ -455,7 +500,8 @@ def record_recognition(
     reasons: str,
     decided_on: dt.date,
 ) -> RecognitionDecision:
-    """认定 (3.10): the committee's own decision on an accepted introduced-talent case, recorded by the office."""
+    """认定 / 确定 (3.10, 3.3b, 3.2.1c): the committee's own decision on an accepted case it decides on the record,
+    recorded by the office."""
     if actor.role != Role.COMMITTEE_CLERK:
         raise ActionRefused("只有评委会办公室可以录入评委会的认定结论")
     if not reasons.strip():
@@ -464,10 +510,13 @@ def record_recognition(
         app = Application.objects.select_for_update().filter(pk=application_id).first()
         if app is None:
             raise ActionRefused("申报不存在或无权查看")
-        if not app.path.endswith("_introduced_talent"):
-            raise ActionRefused("该申报不是引进人才职称认定，按答辩评审办理")
+        if not decided_without_defence(app):
+            raise ActionRefused("该申报不是认定或确定的申报，按答辩评审办理")
         if app.state != State.ACCEPTED:
             raise ActionRefused("只有已受理的认定申报可以录入认定结论")
+        publicity = apps.get_model("results", "ResultsPublicity")
+        if publicity.objects.filter(year=app.year).exists():
+            raise ActionRefused(f"{app.year}年度评审结果已公示，不能再录入认定结论")
         decision = RecognitionDecision.objects.create(
             application=app,
             recognised=recognised,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
-from zhicheng.applications.labels import case_kind
+from zhicheng.applications.labels import LEVEL_LABELS, case_kind
 from zhicheng.applications.models import Application, State
 from zhicheng.applications.permissions import visible_applications
 from zhicheng.applications.services import ActionRefused
@@ -51,16 +51,20 @@ def _refused(request: HttpRequest, exc: ActionRefused) -> None:
 def channel(request: HttpRequest) -> HttpResponse:
     actor = _actor(request, intake.CHANNEL_ROLES)
     year = settings.ZHICHENG_YEAR
-    batch = SubmissionBatch.objects.filter(channel=actor.organisation, year=year).first()
+    batches = SubmissionBatch.objects.filter(channel=actor.organisation, year=year).order_by("pk")
+    ready = intake.channel_applications(actor, year)
+    by_letter = actor.role == Role.CITY_HR_OFFICER
     return render(
         request,
         "intake/channel.html",
         {
             "year": year,
             "window": window_state(year),
-            "ready": intake.channel_applications(actor, year),
-            "batch": batch,
-            "batch_applications": batch.applications.select_related("applicant", "employer") if batch else [],
+            "ready": ready,
+            "batches": [(b, b.applications.select_related("applicant", "employer")) for b in batches],
+            # One batch a year for a county or a department (6.1.3); one per entrustment letter for the bureau (7.1).
+            "can_submit": bool(ready) and (by_letter or not batches),
+            "letters": sorted({a.entrustment for a in ready if a.entrustment}, key=lambda e: e.pk) if by_letter else [],
         },
     )
 
@@ -69,8 +73,11 @@ def channel(request: HttpRequest) -> HttpResponse:
 @require_POST
 def channel_submit(request: HttpRequest) -> HttpResponse:
     actor = _actor(request, intake.CHANNEL_ROLES)
+    letter = request.POST.get("entrustment")
     try:
-        batch = intake.submit_batch(actor, settings.ZHICHENG_YEAR)
+        batch = intake.submit_batch(
+            actor, settings.ZHICHENG_YEAR, entrustment_id=int(letter) if letter and letter.isdigit() else None
+        )
     except ActionRefused as exc:
         _refused(request, exc)
     else:
@@ -93,8 +100,8 @@ def channel_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _channel_cases(actor: Membership) -> tuple[str, list[Application]]:
     year = settings.ZHICHENG_YEAR
-    batch = SubmissionBatch.objects.filter(channel=actor.organisation, year=year).first()
-    apps = list(batch.applications.all()) if batch else intake.channel_applications(actor, year)
+    submitted = Application.objects.filter(batch__channel=actor.organisation, batch__year=year).order_by("pk")
+    apps = list(submitted) or intake.channel_applications(actor, year)
     return f"{year}年度工程系列中、初级职称评审申报人员汇总表（{actor.organisation}）", apps
 
 
@@ -195,7 +202,7 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
             "recognition": recognition,
             "recognition_open": recognition is None
             and app.state == State.ACCEPTED
-            and app.path.endswith("_introduced_talent"),
+            and intake.decided_without_defence(app),
             "checks": intake.desk_checks(app),
             "originals": intake.required_originals(app),
             "seen": set(check.originals_seen) if check else set(),
@@ -295,7 +302,12 @@ def outcomes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/outcomes.html",
-        {"records": records, "report": report, "can_import": actor.role == Role.COMMITTEE_CLERK},
+        {
+            "records": records,
+            "report": report,
+            "can_import": actor.role == Role.COMMITTEE_CLERK,
+            "levels": LEVEL_LABELS,
+        },
     )
 
 

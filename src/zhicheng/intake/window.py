@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zhicheng import clock
 from zhicheng.intake.calendar import office_calendar
 from zhicheng.intake.models import EvaluationYear
 from zhicheng.policy.calendar import CalendarYearMissing
@@ -55,7 +56,7 @@ def window_state(year: int, now: dt.datetime | None = None) -> WindowState:
     """Whether the office receives now; if not, when it opens or that it has closed."""
     cfg = year_settings(year)
     load_pack(cfg.pack)  # the pack in force must load
-    today = timezone.localtime(now or timezone.now()).date()
+    today = timezone.localtime(now).date() if now else clock.today()
     span = f"报送时间为{_fmt(cfg.window_start)}至{_fmt(cfg.window_end)}（公休日除外）"
     if today < cfg.window_start:
         return WindowState(False, f"尚未开始受理：{span}，{_fmt(cfg.window_start)}起受理")

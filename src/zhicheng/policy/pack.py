@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import re
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -146,8 +146,45 @@ class Integrity(_Strict):
     max_ban_years: Param[int]
 
 
+Fraction = Annotated[str, Field(pattern=r"^[1-9]\d*/[1-9]\d*$")]
+
+
+class RubricItem(_Strict):
+    """One line of a scoring sheet (5a): computed items are read from the applicant's facts with ``points``."""
+
+    id: str
+    name: str
+    max: Annotated[int, Field(gt=0)]
+    source: Literal["computed", "expert"]
+    points: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _computed_has_points(self) -> RubricItem:
+        if self.source == "computed" and not self.points:
+            raise ValueError(f"computed item {self.id} needs points")
+        return self
+
+
+class EvaluationParams(_Strict):
+    quorum_fraction: Param[Fraction]
+    pass_fraction: Param[Fraction]
+    expert_max_term_years: Param[int]
+    expert_min_title: Param[Literal["engineer", "senior_engineer"]]
+    experts_per_group: Param[int]
+    default_pass_rate: Param[float | None]
+    grassroots_pass_rate: Param[float | None]
+    grassroots_min_years: Param[int]
+    candidate_code_prefix: Param[str]
+    score_weights: Param[dict[Literal["defence", "quantified"], float]]
+    defence_rubric: Param[list[RubricItem]]
+    quantified_rubric: Param[list[RubricItem]]
+    grassroots_weights: Param[dict[str, float]]
+
+
 class Parameters(_Strict):
     evaluation_year: Param[int]
+    committee_name: Param[str]
+    committee_office_contact: Param[str]
     receiving_window: ReceivingWindow
     reference_date: Param[dt.date]
     publicity: Publicity
@@ -160,6 +197,7 @@ class Parameters(_Strict):
     exam_instead_specialties: Param[list[str]]
     vocational_qualification_catalogue: Param[list[QualificationEntry]]
     integrity: Integrity
+    evaluation: EvaluationParams
 
 
 class PackMeta(_Strict):

@@ -21,6 +21,7 @@ from zhicheng.accounts.models import Area, Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import idnumbers, services
 from zhicheng.applications.models import Application
+from zhicheng.evaluation import demo as evaluation_demo
 from zhicheng.intake import services as intake
 from zhicheng.intake.models import EvaluationOutcome, EvaluationYear, HolidayArrangement
 from zhicheng.policy.facts import FactsYamlLoader
@@ -256,6 +257,8 @@ class Command(BaseCommand):
         )
         entrusted_leader = self._user("entrusted_employer", "白国华", (Role.EMPLOYER_LEADER, entrusted_employer))
         case("applicant10", "engineer_bachelor", Membership.objects.get(user=entrusted_leader), entrusted=True)
+        # The evaluation's experts, groups and assignment, built from the accepted cases (issue 5).
+        evaluation_demo.seed(self.stdout)
         # The main demo applicant (and applicant4, for the integrity demo) have complete profiles and no application
         # yet: the walk-through starts there.
         _ = (applicant, clerk, leader, dispatch)

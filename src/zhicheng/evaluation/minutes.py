@@ -1,0 +1,100 @@
+"""The meeting's minutes (R22): attendance, candidates, opinions and results, printable (reportlab, CJK CID font)."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from zhicheng.evaluation.models import Candidate, Expert, Meeting
+
+
+def _result(c: Candidate) -> str:
+    if c.passed_vote is None:
+        return "—"
+    if not c.passed_vote:
+        return "未通过"
+    return "通过" if c.within_cap else "表决通过，超出本组通过率"
+
+
+def minutes_pdf(meeting: Meeting) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    text = ParagraphStyle("text", fontName="STSong-Light", fontSize=9, leading=13)
+    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7.5, leading=10)
+    head = ParagraphStyle("head", fontName="STSong-Light", fontSize=14, leading=18, alignment=1)
+
+    def p(value: object, style: ParagraphStyle = cell) -> Paragraph:
+        return Paragraph(escape(str(value)), style)
+
+    members = list(Expert.objects.filter(year=meeting.year).select_related("user").order_by("pk"))
+    present = set(meeting.present.values_list("pk", flat=True))
+    title = f"{meeting.year}年度工程系列中、初级职称评审委员会评审会议纪要"
+    story: list[object] = [p(title, head), Spacer(1, 8)]
+    opened = f"{meeting.opened_at:%Y年%m月%d日 %H:%M}" if meeting.opened_at else "—"
+    closed = f"{meeting.closed_at:%Y年%m月%d日 %H:%M}" if meeting.closed_at else "—"
+    story.append(p(f"会议日期：{meeting.held_on:%Y年%m月%d日}；表决开始：{opened}；表决结束：{closed}", text))
+    story.append(
+        p(
+            f"出席情况：评委会委员{len(members)}人，出席{len(present)}人。"
+            f"出席：{'、'.join(str(e.user) for e in members if e.pk in present) or '—'}；"
+            f"缺席：{'、'.join(str(e.user) for e in members if e.pk not in present) or '无'}。",
+            text,
+        )
+    )
+    story.append(p("表决方式：无记名投票；同意票数达到出席委员（扣除回避委员）三分之二以上为通过（R22）。", text))
+    story.append(Spacer(1, 6))
+    headers = [
+        "匿名编号",
+        "姓名",
+        "答辩组",
+        "综合得分",
+        "同意",
+        "不同意",
+        "弃权",
+        "应表决",
+        "组内排名",
+        "结果",
+        "评审意见",
+    ]
+    rows = [[p(h) for h in headers]]
+    candidates = Candidate.objects.filter(year=meeting.year).select_related("group", "application__applicant")
+    for c in candidates.order_by("group__code", "code"):
+        rows.append(
+            [
+                p(c.code),
+                p(c.application.applicant),
+                p(c.group.name),
+                p(c.score if c.score is not None else "—"),
+                p(c.votes_for if c.votes_for is not None else "—"),
+                p(c.votes_against if c.votes_against is not None else "—"),
+                p(c.votes_abstain if c.votes_abstain is not None else "—"),
+                p(c.eligible_voters if c.eligible_voters is not None else "—"),
+                p(c.rank_in_group or "—"),
+                p(_result(c)),
+                p(c.opinion or "—"),
+            ]
+        )
+    table = Table(rows, colWidths=[60, 50, 130, 45, 32, 36, 32, 38, 45, 90, 200], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story.append(table)
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=landscape(A4), leftMargin=20, rightMargin=20, topMargin=24, bottomMargin=24, title=title
+    )
+    doc.build(story)
+    return buffer.getvalue()

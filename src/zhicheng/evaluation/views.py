@@ -1,0 +1,331 @@
+"""Pages of the evaluation (thin, over evaluation.services): the committee office's (the city HR bureau reads it)
+and the expert's, which shows candidates by code only (5b)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhicheng.accounts.models import Membership, Organisation, User
+from zhicheng.accounts.roles import Role
+from zhicheng.applications.services import ActionRefused
+from zhicheng.evaluation import services as ev
+from zhicheng.evaluation.models import (
+    EXPERT_TITLES,
+    Ballot,
+    Candidate,
+    Conflict,
+    EvaluationEvent,
+    Expert,
+    Group,
+    Meeting,
+    Minutes,
+    Score,
+)
+from zhicheng.intake.window import year_settings
+
+
+def _membership(request: HttpRequest) -> Membership | None:
+    membership: Membership | None = getattr(request, "membership", None)
+    return membership
+
+
+def _refused(request: HttpRequest, exc: ActionRefused) -> None:
+    for reason in exc.reasons:
+        messages.error(request, reason)
+
+
+def _int(data: QueryDict, key: str) -> int:
+    try:
+        return int(data.get(key, ""))
+    except ValueError as exc:
+        raise ActionRefused("请求参数无效") from exc
+
+
+def _date(data: QueryDict, key: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(data.get(key, ""))
+    except ValueError as exc:
+        raise ActionRefused("日期格式应为YYYY-MM-DD") from exc
+
+
+# ── the office ───────────────────────────────────────────────────────────────────────────────────────────
+
+
+@login_required
+def office(request: HttpRequest) -> HttpResponse:
+    actor = _membership(request)
+    if not ev.can_view_office(actor):
+        raise PermissionDenied("当前角色无权查看评审工作")
+    year = settings.ZHICHENG_YEAR
+    groups = list(Group.objects.filter(year=year).prefetch_related("candidates", "assignments__expert__user"))
+    rows = []
+    for group in groups:
+        candidates = []
+        for c in group.candidates.select_related("application__applicant", "application__employer").order_by("code"):
+            candidates.append({"c": c, "summary": ev.score_summary(c), "flags": ev.needs_fixing(c)})
+        rows.append({"group": group, "candidates": candidates, "cap": ev.cap(group), "rate": ev.pass_rate(group)})
+    meeting = Meeting.objects.filter(year=year).first()
+    experts = list(Expert.objects.filter(year=year).select_related("user", "assignment__group"))
+    context: dict[str, Any] = {
+        "year": year,
+        "is_office": actor is not None and actor.role == Role.COMMITTEE_CLERK,
+        "groups": rows,
+        "all_groups": groups,
+        "experts": experts,
+        "titles": EXPERT_TITLES,
+        "expert_users": User.objects.filter(memberships__role=Role.EXPERT).exclude(expert_terms__year=year),
+        "conflicts": Conflict.objects.filter(candidate__year=year).select_related("expert__user", "candidate"),
+        "candidates": Candidate.objects.filter(year=year).order_by("code"),
+        "plan": ev.plan_assignment(year) if request.GET.get("preview") else None,
+        "meeting": meeting,
+        "present": set(meeting.present.values_list("pk", flat=True)) if meeting else set(),
+        "tally": ev.tally(meeting) if meeting and meeting.status == Meeting.Status.CLOSED else None,
+        "casts": meeting.casts.count() if meeting else 0,
+        "minutes": Minutes.objects.filter(meeting=meeting).defer("pdf") if meeting else [],
+        "rates": year_settings(year).pass_rates,
+        "events": EvaluationEvent.objects.filter(year=year).select_related("actor").order_by("-at", "-pk")[:30],
+    }
+    return render(request, "evaluation/office.html", context)
+
+
+def _plan_from(data: QueryDict) -> dict[int, list[int]]:
+    plan: dict[int, list[int]] = {}
+    for key in data:
+        if key.startswith("group_"):
+            try:
+                plan[int(key[6:])] = [int(v) for v in data.getlist(key) if v]
+            except ValueError as exc:
+                raise ActionRefused("分组方案无效") from exc
+    return plan
+
+
+@login_required
+@require_POST
+def office_action(request: HttpRequest, what: str) -> HttpResponse:
+    actor = _membership(request)
+    if actor is None or actor.role != Role.COMMITTEE_CLERK:
+        raise PermissionDenied("只有评委会办公室工作人员可以操作")
+    year, data = settings.ZHICHENG_YEAR, request.POST
+    done = "已保存"
+    try:
+        if what == "build":
+            groups = ev.build_groups(actor, year)
+            done = f"已编排答辩组{len(groups)}个"
+        elif what == "redact":
+            ev.redact_materials(
+                actor,
+                _int(data, "candidate"),
+                summary_text=data.get("summary_text", ""),
+                defence_text=data.get("defence_text", ""),
+            )
+            done = "匿名材料已更新，复查未发现个人信息"
+        elif what == "move":
+            ev.move_candidate(actor, _int(data, "candidate"), _int(data, "group"))
+        elif what == "rename":
+            ev.rename_group(actor, _int(data, "group"), data.get("name", ""))
+        elif what == "add_expert":
+            user = User.objects.filter(username=data.get("username", "")).first()
+            if user is None:
+                raise ActionRefused("用户不存在")
+            org_id = data.get("organisation") or None
+            ev.add_expert(
+                actor,
+                year,
+                user=user,
+                specialty_category=_int(data, "specialty_category"),
+                title=data.get("title", ""),
+                organisation_name=data.get("organisation_name", ""),
+                organisation=Organisation.objects.filter(pk=org_id).first() if org_id else None,
+                term_start=_date(data, "term_start"),
+                term_end=_date(data, "term_end"),
+            )
+            done = "已加入专家库"
+        elif what == "pin_conflict":
+            ev.pin_conflict(actor, _int(data, "expert"), _int(data, "candidate"), data.get("reason", ""))
+            done = "已确定回避"
+        elif what == "apply_plan":
+            ev.apply_assignment(actor, year, _plan_from(data))
+            done = "专家分组已生效"
+        elif what == "assign":
+            group = data.get("group") or None
+            ev.assign_expert(actor, _int(data, "expert"), int(group) if group else None)
+        elif what == "prepare_meeting":
+            ev.prepare_meeting(actor, year, _date(data, "held_on"))
+        elif what == "attendance":
+            ev.record_attendance(actor, year, [int(v) for v in data.getlist("present") if v.isdigit()])
+            done = "已登记出席"
+        elif what == "open":
+            ev.open_meeting(actor, year)
+            done = "会议开始，进入无记名表决"
+        elif what == "close":
+            ev.close_meeting(actor, year)
+            done = "表决结束，已计票并生成会议纪要"
+        elif what == "caps":
+            ev.recompute_caps(actor, year)
+            done = "已按通过率重新排序"
+        elif what == "opinion":
+            ev.record_opinion(actor, _int(data, "candidate"), data.get("opinion", ""))
+        elif what == "minutes":
+            ev.archive_minutes(actor, year)
+            done = "已生成会议纪要"
+        else:
+            raise Http404
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect("evaluation")
+
+
+@login_required
+def minutes_download(request: HttpRequest, pk: int) -> HttpResponse:
+    if not ev.can_view_office(_membership(request)):
+        raise PermissionDenied("当前角色无权查看会议纪要")
+    minutes = Minutes.objects.filter(pk=pk).first()
+    if minutes is None:
+        raise Http404
+    response = HttpResponse(bytes(minutes.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="minutes-{minutes.meeting.year}-{minutes.pk}.pdf"'
+    return response
+
+
+# ── the expert ───────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _expert(request: HttpRequest) -> tuple[Membership, Expert]:
+    actor = _membership(request)
+    expert = ev.expert_for(actor, settings.ZHICHENG_YEAR)
+    if actor is None or expert is None:
+        raise PermissionDenied("只有本年度评审专家可以使用此页面")
+    return actor, expert
+
+
+@login_required
+def expert_home(request: HttpRequest) -> HttpResponse:
+    _, expert = _expert(request)
+    assignment = getattr(expert, "assignment", None)
+    mine = ev.expert_candidates(expert)
+    scored = set(Score.objects.filter(expert=expert, current=True).values_list("candidate_id", flat=True))
+    meeting = Meeting.objects.filter(year=expert.year).first()
+    ballots = []
+    present = bool(meeting and meeting.present.filter(pk=expert.pk).exists())
+    if meeting is not None and meeting.status == Meeting.Status.OPEN and present:
+        ballots = [{"c": c, "voted": ev.has_voted(expert, meeting, c)} for c in ev.voting_candidates(expert, meeting)]
+    return render(
+        request,
+        "evaluation/expert_home.html",
+        {
+            "expert": expert,
+            "group": assignment.group if assignment else None,
+            "candidates": [{"c": c, "scored": c.pk in scored, "ready": ev.materials_ready(c)} for c in mine],
+            "meeting": meeting,
+            "present": present,
+            "ballots": ballots,
+            "choices": Ballot.Choice.choices,
+        },
+    )
+
+
+def _my_candidate(expert: Expert, code: str) -> Candidate:
+    for c in ev.expert_candidates(expert):
+        if c.code == code:
+            return c
+    raise Http404
+
+
+@login_required
+def expert_candidate(request: HttpRequest, code: str) -> HttpResponse:
+    _, expert = _expert(request)
+    candidate = _my_candidate(expert, code)
+    pack = ev.year_pack(candidate.year)
+    current = Score.objects.filter(candidate=candidate, expert=expert, current=True).first()
+    computed = (candidate.computed or {}).get("items", {})
+    q_items = [
+        {"item": i, "computed": computed.get(i.id), "given": (current.quantified.get(i.id) if current else None)}
+        for i in pack.param("evaluation.quantified_rubric").value
+    ]
+    d_items = [
+        {"item": i, "given": current.defence.get(i.id) if current else None}
+        for i in pack.param("evaluation.defence_rubric").value
+    ]
+    return render(
+        request,
+        "evaluation/expert_candidate.html",
+        {
+            "c": candidate,
+            "ready": ev.materials_ready(candidate),
+            "materials": (candidate.computed or {}).get("materials", {}),
+            "specialty": candidate.application.specialty_name,
+            "d_items": d_items,
+            "q_items": q_items,
+            "weights": pack.param("evaluation.grassroots_weights").value if candidate.grassroots else {},
+            "current": current,
+            "history": Score.objects.filter(candidate=candidate, expert=expert, current=False).order_by("pk"),
+        },
+    )
+
+
+def _sheet_from(data: QueryDict) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    defence = {k[2:]: v for k, v in data.items() if k.startswith("d_")}
+    quantified: dict[str, dict[str, Any]] = {}
+    for k, v in data.items():
+        if k.startswith("q_"):
+            quantified.setdefault(k[2:], {})["points"] = v
+        elif k.startswith("r_"):
+            quantified.setdefault(k[2:], {})["reason"] = v
+    return defence, quantified
+
+
+@login_required
+@require_POST
+def expert_action(request: HttpRequest, code: str, what: str) -> HttpResponse:
+    actor, expert = _expert(request)
+    data = request.POST
+    back = redirect("expert_candidate", code=code)
+    try:
+        if what == "ballot":
+            back = redirect("expert_home")
+            candidate = Candidate.objects.filter(year=expert.year, code=code).first()
+            if candidate is None:
+                raise Http404
+            ev.cast_ballot(actor, expert.year, candidate.pk, data.get("choice", ""))
+            done = f"已对{code}投票"
+        else:
+            candidate = _my_candidate(expert, code)
+            if what == "score":
+                defence, quantified = _sheet_from(data)
+                ev.submit_score(
+                    actor, candidate.pk, defence=defence, quantified=quantified, comment=data.get("comment", "")
+                )
+                done = "评分已提交"
+            elif what == "correct":
+                defence, quantified = _sheet_from(data)
+                ev.correct_score(
+                    actor,
+                    candidate.pk,
+                    defence=defence,
+                    quantified=quantified,
+                    reason=data.get("reason", ""),
+                    comment=data.get("comment", ""),
+                )
+                done = "更正已提交，原评分已保留"
+            elif what == "conflict":
+                ev.declare_conflict(actor, candidate.pk, data.get("reason", ""))
+                messages.success(request, "已申报回避")
+                return redirect("expert_home")
+            else:
+                raise Http404
+    except ActionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, done)
+    return back

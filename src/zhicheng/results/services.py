@@ -1,0 +1,314 @@
+"""Results (R21, R22, 7.2): the office posts the year's results publicity once the committee's vote has closed; an
+objection received during it is recorded and handled before the city HR bureau confirms and files the results;
+confirmation ends every case of the year, keeps its outcome for next year's rule and issues the certificates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from zhicheng import clock
+from zhicheng.accounts.models import Membership
+from zhicheng.accounts.roles import Role
+from zhicheng.applications.models import Application, Profile, State
+from zhicheng.applications.services import ActionRefused, _event
+from zhicheng.evaluation.models import Candidate, Meeting
+from zhicheng.intake.calendar import office_calendar
+from zhicheng.intake.models import EvaluationOutcome, RecognitionDecision
+from zhicheng.intake.outcomes import record_outcome
+from zhicheng.intake.window import year_settings
+from zhicheng.integrity.models import IntegrityRecord
+from zhicheng.policy.calendar import CalendarYearMissing
+from zhicheng.policy.pack import pack_for_year
+from zhicheng.results.models import Certificate, Objection, ResultEntry, ResultsPublicity
+
+# An unambiguous alphabet for codes read off paper: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+
+
+def _office(actor: Membership) -> None:
+    if actor.role != Role.COMMITTEE_CLERK:
+        raise ActionRefused("只有评委会办公室可以办理评审结果公示")
+
+
+def applicant_name(application: Application) -> str:
+    """The name as the applicant gave it in the profile (the publicity and the certificate print it)."""
+    profile = Profile.objects.filter(user=application.applicant).first()
+    name = ((profile.facts.get("identity") or {}).get("name") if profile else None) or ""
+    return str(name or application.applicant.get_full_name() or application.applicant)
+
+
+def recommended(year: int) -> list[tuple[Application, str]]:
+    """Who the publicity names: each candidate who passed the vote within the group's pass rate (R22, 5), and each
+    introduced talent the committee recognised (3.10), in the order of the groups' codes."""
+    out: list[tuple[Application, str]] = []
+    for c in (
+        Candidate.objects.filter(year=year, passed_vote=True, within_cap=True)
+        .select_related("application__employer", "group")
+        .order_by("group__code", "rank_in_group", "code")
+    ):
+        out.append((c.application, "evaluation"))
+    for d in RecognitionDecision.objects.filter(application__year=year, recognised=True).select_related(
+        "application__employer"
+    ):
+        out.append((d.application, "recognition"))
+    return out
+
+
+def undecided(year: int) -> list[str]:
+    """Accepted cases of the year that are neither a candidate of the evaluation nor decided by the committee (3.10,
+    3.3b, 3.2.1c): the results cannot be posted or confirmed while any is left, or they would end as failures."""
+    out = []
+    for app in Application.objects.filter(year=year, state=State.ACCEPTED).order_by("pk"):
+        if not Candidate.objects.filter(application=app).exists():
+            out.append(applicant_name(app))
+    return out
+
+
+def post_results(actor: Membership, year: int, *, starts_on: dt.date, today: dt.date | None = None) -> ResultsPublicity:
+    """The results publicity, posted once, after the meeting closed; it runs on the platform's public page at least
+    the year's minimum of working days (R21) from its first day, which is not before the day it is posted, computed
+    on the office's calendar (a year without an arrangement refuses with what to enter)."""
+    _office(actor)
+    today = today or clock.today()
+    if starts_on < today:
+        raise ActionRefused(
+            f"公示开始日期不能早于今天（{today:%Y年%m月%d日}）：评审结果须在本平台公开公示满规定的工作日（R21）"
+        )
+    waiting = undecided(year)
+    if waiting:
+        raise ActionRefused("以下已受理的申报尚未参加评审或尚未作出认定结论：" + "、".join(waiting))
+    meeting = Meeting.objects.filter(year=year).first()
+    if meeting is None or meeting.status != Meeting.Status.CLOSED:
+        raise ActionRefused("评委会表决结束后方可公示评审结果")
+    if meeting.held_on > starts_on:
+        raise ActionRefused("公示不能早于评审会议日期")
+    if Candidate.objects.filter(year=year, tie_at_cap=True).exists():
+        raise ActionRefused("有申报人在通过率边界并列，请评委会办公室先按规定确定后再公示")
+    days = year_settings(year).results_min_workdays
+    try:
+        end = office_calendar().publicity_end(starts_on, days)
+    except CalendarYearMissing as exc:
+        raise ActionRefused(str(exc)) from exc
+    names = recommended(year)
+    if not names:
+        raise ActionRefused("没有需要公示的评审通过人员")
+    try:
+        with transaction.atomic():
+            publicity = ResultsPublicity.objects.create(
+                year=year, starts_on=starts_on, earliest_end=end, posted_by=actor.user
+            )
+            for n, (app, way) in enumerate(names, start=1):
+                ResultEntry.objects.create(
+                    publicity=publicity,
+                    application=app,
+                    number=n,
+                    name=applicant_name(app),
+                    employer_name=app.employer.name,
+                    level=app.level,
+                    specialty_name=app.specialty_name,
+                    way=way,
+                )
+                _event(
+                    app,
+                    actor,
+                    "results_publicity",
+                    payload={"starts_on": starts_on.isoformat(), "end": end.isoformat()},
+                )
+    except IntegrityError as exc:
+        raise ActionRefused(f"{year}年度评审结果已经公示，不能重复公示") from exc
+    return publicity
+
+
+def record_objection(
+    actor: Membership, entry_id: int, *, content: str, received_on: dt.date, contact: str = ""
+) -> Objection:
+    """An objection to one name, received during the publicity (from its first day to its last)."""
+    _office(actor)
+    if not content.strip():
+        raise ActionRefused("请填写异议内容")
+    with transaction.atomic():
+        entry = ResultEntry.objects.select_for_update().select_related("publicity").filter(pk=entry_id).first()
+        if entry is None:
+            raise ActionRefused("公示名单中没有该人员")
+        publicity = entry.publicity
+        if publicity.confirmed_at is not None:
+            raise ActionRefused("评审结果已确认备案，不再受理异议")
+        if not publicity.starts_on <= received_on <= publicity.earliest_end:
+            raise ActionRefused(
+                f"公示期为{publicity.starts_on:%Y年%m月%d日}至{publicity.earliest_end:%Y年%m月%d日}，该日期不在公示期内"
+            )
+        objection = Objection.objects.create(
+            entry=entry, received_on=received_on, content=content, contact=contact, recorded_by=actor.user
+        )
+        _event(entry.application, actor, "results_objection", reason=content)
+    return objection
+
+
+def handle_objection(actor: Membership, objection_id: int, *, upheld: bool, handling: str) -> Objection:
+    """The office's finding on an objection; an upheld one takes the name off the results."""
+    _office(actor)
+    if not handling.strip():
+        raise ActionRefused("请填写核查处理情况")
+    with transaction.atomic():
+        objection = (
+            Objection.objects.select_for_update().select_related("entry__publicity").filter(pk=objection_id).first()
+        )
+        if objection is None:
+            raise ActionRefused("异议不存在")
+        if objection.entry.publicity.confirmed_at is not None:
+            raise ActionRefused("评审结果已确认备案")
+        if objection.handled_at is not None:
+            raise ActionRefused("该异议已处理")
+        objection.upheld, objection.handling = upheld, handling
+        objection.handled_by, objection.handled_at = actor.user, timezone.now()
+        objection.save()
+        entry = objection.entry
+        if upheld:
+            entry.status = ResultEntry.Status.CANCELLED
+            entry.save(update_fields=["status"])
+        _event(entry.application, actor, "results_objection_handled", reason=handling, payload={"upheld": upheld})
+    return objection
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def confirm_results(actor: Membership, year: int, *, filing_document: str, today: dt.date | None = None) -> int:
+    """The city HR bureau confirms and files the year's results after the publicity ended with every objection
+    handled: each named applicant is granted (a certificate issued), every other case of the year ends not granted,
+    and each outcome is kept for next year's rule (7.2). Returns the number of certificates issued."""
+    if actor.role != Role.CITY_HR_OFFICER:
+        raise ActionRefused("评审结果由市人社局确认备案")
+    if not filing_document.strip():
+        raise ActionRefused("请填写确认备案文号")
+    today = today or clock.today()
+    with transaction.atomic():
+        publicity = ResultsPublicity.objects.select_for_update().filter(year=year).first()
+        if publicity is None:
+            raise ActionRefused("评审结果尚未公示")
+        if publicity.confirmed_at is not None:
+            raise ActionRefused("该年度评审结果已确认备案")
+        waiting = undecided(year)
+        if waiting:
+            raise ActionRefused("以下已受理的申报尚未参加评审或尚未作出认定结论：" + "、".join(waiting))
+        if today <= publicity.earliest_end:
+            raise ActionRefused(
+                f"评审结果公示须满{year_settings(year).results_min_workdays}个工作日，{publicity.earliest_end:%Y年%m月%d日}后方可确认"
+            )
+        pending = Objection.objects.filter(entry__publicity=publicity, handled_at__isnull=True).count()
+        if pending:
+            raise ActionRefused(f"有{pending}件异议尚未处理")
+        committee = pack_for_year(year).param("committee_name").value
+        entries = {e.application_id: e for e in publicity.entries.select_for_update().order_by("pk")}
+        issued = 0
+        cases = Application.objects.select_for_update().filter(
+            year=year, state__in=[State.ACCEPTED, State.RECOGNITION_DECIDED]
+        )
+        for app in cases.order_by("pk"):
+            entry = entries.get(app.pk)
+            # 8.2: a finding of fraud cancels the year's evaluation (取消当年评审资格), whatever the vote said.
+            granted = entry is not None and entry.status == ResultEntry.Status.PUBLICISED and not _cancelled(app, year)
+            before = app.state
+            app.state = State.GRANTED if granted else State.NOT_GRANTED
+            app.save(update_fields=["state", "updated_at"])
+            _event(
+                app,
+                actor,
+                "confirm_granted" if granted else "confirm_not_granted",
+                from_state=before,
+                to_state=app.state,
+                payload={"filing_document": filing_document},
+            )
+            if granted:
+                assert entry is not None
+                entry.status = ResultEntry.Status.GRANTED
+                entry.save(update_fields=["status"])
+                issued += 1
+                Certificate.objects.create(
+                    application=app,
+                    number=f"{year}-{app.level[:2].upper()}-{issued:04d}",
+                    code=_new_code(),
+                    holder_name=entry.name,
+                    level=app.level,
+                    specialty_name=app.specialty_name,
+                    year=year,
+                    committee=committee,
+                    issued_on=today,
+                    way=entry.way,
+                )
+            if _is_decision(app) and not granted:
+                continue  # 7.2 binds evaluation (评审), not a recognition or determination refused
+            record_outcome(actor, app, _outcome(app, granted))
+        publicity.confirmed_by, publicity.confirmed_at = actor.user, timezone.now()
+        publicity.filing_document = filing_document
+        publicity.save()
+    return issued
+
+
+def _cancelled(application: Application, year: int) -> bool:
+    profile = Profile.objects.filter(user=application.applicant).first()
+    if profile is None or not profile.id_number_digest:
+        return False
+    return IntegrityRecord.objects.filter(id_number_digest=profile.id_number_digest, cancelled_year=year).exists()
+
+
+def _is_decision(application: Application) -> bool:
+    return RecognitionDecision.objects.filter(application=application).exists()
+
+
+def _outcome(application: Application, granted: bool) -> str:
+    """*Decision:* every candidate goes to the committee's vote, the defence having no pass mark of its own here, so
+    a case that ends not granted failed the committee's evaluation (7.2b); 7.2a (a failed defence) is read from the
+    outcomes the office imports."""
+    if granted:
+        return EvaluationOutcome.Outcome.PASSED
+    return EvaluationOutcome.Outcome.FAILED_COMMITTEE
+
+
+# ── verification ─────────────────────────────────────────────────────────────────────────────────────────
+
+
+def mask_name(name: str) -> str:
+    """张建国 → 张*国, 王丽 → 王*, 欧阳小明 → 欧**明: enough to recognise, not to harvest."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def verify(code: str) -> dict[str, Any] | None:
+    """What the public verification page shows for a code; None for a code the platform never issued."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(cleaned) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in cleaned):
+        return None
+    cert = Certificate.objects.filter(code=cleaned).first()
+    if cert is None:
+        return None
+    profile = Profile.objects.filter(user=cert.application.applicant).first()
+    # 8.2: a title obtained by fraud is revoked (撤销其职称) — the register says so, and the page must too.
+    revoked = cert.application.state != State.GRANTED or (
+        profile is not None
+        and bool(profile.id_number_digest)
+        and IntegrityRecord.objects.filter(id_number_digest=profile.id_number_digest)
+        .filter(models.Q(title_revoked=True, found_on__gte=cert.issued_on) | models.Q(cancelled_year=cert.year))
+        .exists()
+    )
+    return {
+        "number": cert.number,
+        "name": mask_name(cert.holder_name),
+        "level": cert.level,
+        "specialty": cert.specialty_name,
+        "year": cert.year,
+        "committee": cert.committee,
+        "issued_on": cert.issued_on,
+        "way": cert.get_way_display(),
+        "revoked": revoked,
+    }

@@ -1,0 +1,161 @@
+"""Pages of the results: the office's and the city HR bureau's (signed in), the public publicity and the public
+certificate verification (no sign-in: anyone may check a certificate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from zhicheng import clock
+from zhicheng.accounts.models import Membership
+from zhicheng.accounts.roles import Role
+from zhicheng.applications.labels import LEVEL_LABELS
+from zhicheng.applications.services import ActionRefused
+from zhicheng.evaluation.models import Candidate, Meeting
+from zhicheng.policy.pack import pack_for_year
+from zhicheng.results import services
+from zhicheng.results.certificates import certificate_pdf
+from zhicheng.results.models import Certificate, Objection, ResultEntry, ResultsPublicity
+
+READERS = frozenset({Role.COMMITTEE_CLERK, Role.CITY_HR_OFFICER})
+
+
+def _actor(request: HttpRequest, roles: frozenset[str]) -> Membership:
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None or membership.role not in roles:
+        raise PermissionDenied("当前角色无权使用此页面")
+    return membership
+
+
+def _date(request: HttpRequest, name: str, label: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.POST.get(name, ""))
+    except ValueError as exc:
+        raise ActionRefused(f"{label}填写有误，请按“2023-12-04”的格式填写") from exc
+
+
+def _number(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError as exc:
+        raise ActionRefused("请选择要办理的人员或异议") from exc
+
+
+@login_required
+def office(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request, READERS)
+    year = settings.ZHICHENG_YEAR
+    publicity = ResultsPublicity.objects.filter(year=year).first()
+    meeting = Meeting.objects.filter(year=year).first()
+    return render(
+        request,
+        "results/office.html",
+        {
+            "year": year,
+            "meeting": meeting,
+            "publicity": publicity,
+            "recommended": [(app, way, services.applicant_name(app)) for app, way in services.recommended(year)]
+            if publicity is None
+            else [],
+            "outside_cap": Candidate.objects.filter(year=year, passed_vote=True, within_cap=False).order_by("code"),
+            "entries": publicity.entries.all() if publicity else [],
+            "objections": Objection.objects.filter(entry__publicity=publicity).select_related("entry")
+            if publicity
+            else [],
+            "is_office": actor.role == Role.COMMITTEE_CLERK,
+            "is_city_hr": actor.role == Role.CITY_HR_OFFICER,
+            "today": clock.today(),
+            "levels": LEVEL_LABELS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def office_action(request: HttpRequest, what: str) -> HttpResponse:
+    actor = _actor(request, READERS)
+    year = settings.ZHICHENG_YEAR
+    post = request.POST
+    try:
+        if what == "post":
+            publicity = services.post_results(actor, year, starts_on=_date(request, "starts_on", "公示开始日期"))
+            messages.success(request, f"评审结果已公示，{publicity.earliest_end:%Y年%m月%d日}期满")
+        elif what == "objection":
+            services.record_objection(
+                actor,
+                _number(post.get("entry")),
+                content=post.get("content", ""),
+                received_on=_date(request, "received_on", "收到日期"),
+                contact=post.get("contact", ""),
+            )
+            messages.success(request, "异议已登记")
+        elif what == "handle":
+            services.handle_objection(
+                actor,
+                _number(post.get("objection")),
+                upheld=post.get("upheld") == "yes",
+                handling=post.get("handling", ""),
+            )
+            messages.success(request, "异议处理情况已记录")
+        elif what == "confirm":
+            issued = services.confirm_results(actor, year, filing_document=post.get("filing_document", ""))
+            messages.success(request, f"评审结果已确认备案，发放证书{issued}份")
+        else:
+            raise Http404
+    except ActionRefused as exc:
+        for reason in exc.reasons:
+            messages.error(request, reason)
+    return redirect("results_office")
+
+
+def public(request: HttpRequest, year: int) -> HttpResponse:
+    """The results publicity, for anyone: names, employers, specialties and titles — no ID numbers (R21)."""
+    publicity = ResultsPublicity.objects.filter(year=year).first()
+    if publicity is None or publicity.starts_on > clock.today():
+        raise Http404("该年度评审结果尚未公示")
+    pack = pack_for_year(year)
+    return render(
+        request,
+        "results/public.html",
+        {
+            "publicity": publicity,
+            "entries": publicity.entries.exclude(status=ResultEntry.Status.CANCELLED),
+            "committee": pack.param("committee_name").value,
+            "contact": pack.param("committee_office_contact").value,
+            "levels": LEVEL_LABELS,
+        },
+    )
+
+
+@login_required
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The certificate PDF, for its holder and for the office and the city HR bureau only: it carries the code."""
+    membership: Membership | None = getattr(request, "membership", None)
+    cert = get_object_or_404(Certificate, pk=pk)
+    holder = (
+        membership is not None
+        and membership.role == Role.APPLICANT
+        and cert.application.applicant_id == request.user.pk
+    )
+    if not (holder or (membership is not None and membership.role in READERS)):
+        raise Http404
+    found = services.verify(cert.code)
+    base = settings.ZHICHENG_PUBLIC_URL or request.build_absolute_uri("/")
+    pdf = certificate_pdf(cert, base_url=base, revoked=bool(found and found["revoked"]))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{cert.number}.pdf"'
+    return response
+
+
+def verify_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """Anyone checks a certificate by its code: the holder's name masked, the title, specialty, year, committee."""
+    code = code or request.GET.get("code", "").strip()
+    found = services.verify(code) if code else None
+    return render(request, "results/verify.html", {"code": code, "found": found, "levels": LEVEL_LABELS})
