@@ -70,7 +70,7 @@ def test_results_publicity_confirmation_and_verification_in_the_browser(
     assert "申报人applicant" in page.inner_text("[data-testid=recommended]")
     page.fill("input[name=starts_on]", "2023-12-28")
     press(page, "[data-action=post_results]")
-    assert "2024年01月04日期满" in page.inner_text("ul.messages")
+    assert "2024年1月4日期满" in page.inner_text("ul.messages")
     snap(page, "office-posted")
     page.context.close()
 

@@ -200,7 +200,7 @@ def test_the_office_and_the_bureau_work_the_results_in_the_pages(voted: dict[str
     bureau = Client()
     bureau.force_login(voted["city_hr"].user)
     response = bureau.post("/results/confirm/", {"filing_document": "忻人社备〔2024〕1号"}, follow=True)
-    assert "2024年01月04日后方可确认" in response.content.decode()
+    assert "2024年1月4日后方可确认" in response.content.decode()
     settings.ZHICHENG_TODAY = "2024-01-05"  # the publicity has run its 5 working days
     response = bureau.post("/results/confirm/", {"filing_document": "忻人社备〔2024〕1号"}, follow=True)
     assert "发放证书2份" in response.content.decode()

@@ -48,7 +48,8 @@ def year_settings(year: int) -> EvaluationYear:
     return made
 
 
-def _fmt(day: dt.date) -> str:
+def zh_date(day: dt.date) -> str:
+    """2023年10月16日, as the notice writes dates."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -57,9 +58,9 @@ def window_state(year: int, now: dt.datetime | None = None) -> WindowState:
     cfg = year_settings(year)
     load_pack(cfg.pack)  # the pack in force must load
     today = timezone.localtime(now).date() if now else clock.today()
-    span = f"报送时间为{_fmt(cfg.window_start)}至{_fmt(cfg.window_end)}（公休日除外）"
+    span = f"报送时间为{zh_date(cfg.window_start)}至{zh_date(cfg.window_end)}（公休日除外）"
     if today < cfg.window_start:
-        return WindowState(False, f"尚未开始受理：{span}，{_fmt(cfg.window_start)}起受理")
+        return WindowState(False, f"尚未开始受理：{span}，{zh_date(cfg.window_start)}起受理")
     if today > cfg.window_end:
         return WindowState(False, f"受理已截止：{span}，过期不予接收")
     calendar = office_calendar()
@@ -71,6 +72,6 @@ def window_state(year: int, now: dt.datetime | None = None) -> WindowState:
         nxt = today + dt.timedelta(days=1)
         while nxt <= cfg.window_end and not calendar.is_workday(nxt):
             nxt += dt.timedelta(days=1)
-        when = f"，下一个受理日为{_fmt(nxt)}" if nxt <= cfg.window_end else "，受理期内已无工作日"
+        when = f"，下一个受理日为{zh_date(nxt)}" if nxt <= cfg.window_end else "，受理期内已无工作日"
         return WindowState(False, f"今天是公休日，不受理：{span}{when}")
     return WindowState(True, f"受理中：{span}")

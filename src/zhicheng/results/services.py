@@ -20,7 +20,7 @@ from zhicheng.evaluation.models import Candidate, Meeting
 from zhicheng.intake.calendar import office_calendar
 from zhicheng.intake.models import EvaluationOutcome, RecognitionDecision
 from zhicheng.intake.outcomes import record_outcome
-from zhicheng.intake.window import year_settings
+from zhicheng.intake.window import year_settings, zh_date
 from zhicheng.integrity.models import IntegrityRecord
 from zhicheng.policy.calendar import CalendarYearMissing
 from zhicheng.policy.pack import pack_for_year
@@ -78,7 +78,7 @@ def post_results(actor: Membership, year: int, *, starts_on: dt.date, today: dt.
     today = today or clock.today()
     if starts_on < today:
         raise ActionRefused(
-            f"公示开始日期不能早于今天（{today:%Y年%m月%d日}）：评审结果须在本平台公开公示满规定的工作日（R21）"
+            f"公示开始日期不能早于今天（{zh_date(today)}）：评审结果须在本平台公开公示满规定的工作日（R21）"
         )
     waiting = undecided(year)
     if waiting:
@@ -141,7 +141,7 @@ def record_objection(
             raise ActionRefused("评审结果已确认备案，不再受理异议")
         if not publicity.starts_on <= received_on <= publicity.earliest_end:
             raise ActionRefused(
-                f"公示期为{publicity.starts_on:%Y年%m月%d日}至{publicity.earliest_end:%Y年%m月%d日}，该日期不在公示期内"
+                f"公示期为{zh_date(publicity.starts_on)}至{zh_date(publicity.earliest_end)}，该日期不在公示期内"
             )
         objection = Objection.objects.create(
             entry=entry, received_on=received_on, content=content, contact=contact, recorded_by=actor.user
@@ -200,7 +200,7 @@ def confirm_results(actor: Membership, year: int, *, filing_document: str, today
             raise ActionRefused("以下已受理的申报尚未参加评审或尚未作出认定结论：" + "、".join(waiting))
         if today <= publicity.earliest_end:
             raise ActionRefused(
-                f"评审结果公示须满{year_settings(year).results_min_workdays}个工作日，{publicity.earliest_end:%Y年%m月%d日}后方可确认"
+                f"评审结果公示须满{year_settings(year).results_min_workdays}个工作日，{zh_date(publicity.earliest_end)}后方可确认"
             )
         pending = Objection.objects.filter(entry__publicity=publicity, handled_at__isnull=True).count()
         if pending:

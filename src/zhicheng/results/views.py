@@ -19,6 +19,7 @@ from zhicheng.accounts.roles import Role
 from zhicheng.applications.labels import LEVEL_LABELS
 from zhicheng.applications.services import ActionRefused
 from zhicheng.evaluation.models import Candidate, Meeting
+from zhicheng.intake.window import year_settings, zh_date
 from zhicheng.policy.pack import pack_for_year
 from zhicheng.results import services
 from zhicheng.results.certificates import certificate_pdf
@@ -69,6 +70,7 @@ def office(request: HttpRequest) -> HttpResponse:
             "objections": Objection.objects.filter(entry__publicity=publicity).select_related("entry")
             if publicity
             else [],
+            "min_days": year_settings(year).results_min_workdays,
             "is_office": actor.role == Role.COMMITTEE_CLERK,
             "is_city_hr": actor.role == Role.CITY_HR_OFFICER,
             "today": clock.today(),
@@ -86,7 +88,7 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
     try:
         if what == "post":
             publicity = services.post_results(actor, year, starts_on=_date(request, "starts_on", "公示开始日期"))
-            messages.success(request, f"评审结果已公示，{publicity.earliest_end:%Y年%m月%d日}期满")
+            messages.success(request, f"评审结果已公示，{zh_date(publicity.earliest_end)}期满")
         elif what == "objection":
             services.record_objection(
                 actor,
@@ -128,6 +130,7 @@ def public(request: HttpRequest, year: int) -> HttpResponse:
             "publicity": publicity,
             "entries": publicity.entries.exclude(status=ResultEntry.Status.CANCELLED),
             "committee": pack.param("committee_name").value,
+            "min_days": year_settings(year).results_min_workdays,
             "contact": pack.param("committee_office_contact").value,
             "levels": LEVEL_LABELS,
         },
