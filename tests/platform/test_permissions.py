@@ -159,3 +159,38 @@ def test_files_have_no_public_url(matrix_world: dict[str, Any]) -> None:
     assert client.get(f"/media/{evidence.file.name}").status_code == 404
     assert client.get(f"/static/{evidence.file.name}").status_code == 404
     assert PNG  # the photo fixture is a real PNG
+
+
+# The office's, the bureau's and the channels' pages (issues 4 and 5): who gets 200, everyone else 403.
+OFFICE_PAGES: dict[str, frozenset[str]] = {
+    "/office/": frozenset({"committee_clerk"}),
+    "/office/outcomes/": frozenset({"committee_clerk", "city_hr"}),
+    "/integrity/": frozenset({"committee_clerk", "city_hr"}),
+    "/evaluation/": frozenset({"committee_clerk", "city_hr"}),
+    "/results/": frozenset({"committee_clerk", "city_hr"}),
+    "/channel/": frozenset(
+        {
+            "county_hr",
+            "county_iit",
+            "other_county_hr",
+            "competent_department",
+            "hr_association",
+            "personnel_agency",
+            "city_hr",
+        }
+    ),
+}
+
+
+@pytest.mark.parametrize("who", list(MATRIX))
+def test_role_against_the_office_pages(matrix_world: dict[str, Any], who: str) -> None:
+    client = Client()
+    client.force_login(matrix_world["people"][who].user)
+    for url, allowed in OFFICE_PAGES.items():
+        assert client.get(url).status_code == (200 if who in allowed else 403), (who, url)
+    # Acting is refused on the server too, whatever the page would have offered.
+    client.post("/results/post/", {"starts_on": "2023-12-28"})
+    client.post("/office/outcomes/", {})
+    from zhicheng.results.models import ResultsPublicity
+
+    assert not ResultsPublicity.objects.exists()
