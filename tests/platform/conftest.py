@@ -202,3 +202,35 @@ def browser() -> Iterator[Any]:
         yield browser
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+class Walk:
+    """A walk through the pages as people do it: each person signs in in a browser context of their own; a click
+    that posts a form waits for the page that answers; screenshots are numbered in test-artifacts/<name>/."""
+
+    def __init__(self, live_server: Any, browser: Any, name: str, password: str = PASSWORD) -> None:
+        from pathlib import Path
+
+        self.url, self.browser, self.password = live_server.url, browser, password
+        self.artifacts = Path(__file__).resolve().parents[2] / "test-artifacts" / name
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        self.shots = iter(range(1, 1000))
+
+    def session(self, username: str | None) -> Any:
+        """A new browser context, signed in as ``username`` (None: a visitor signed in as no one)."""
+        page = self.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+        if username:
+            page.goto(f"{self.url}/login/")
+            page.fill("input[name=username]", username)
+            page.fill("input[name=password]", self.password)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{self.url}/")
+        return page
+
+    @staticmethod
+    def press(page: Any, selector: str) -> None:
+        with page.expect_navigation():
+            page.locator(selector).first.click()
+
+    def snap(self, page: Any, name: str) -> None:
+        page.screenshot(path=str(self.artifacts / f"{next(self.shots):02d}-{name}.png"), full_page=True)

@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.platform.conftest import CHROMIUM, PASSWORD, PNG, World
+from tests.platform.conftest import CHROMIUM, PNG, Walk, World
 from zhicheng.accounts.roles import Role
 from zhicheng.applications.models import Application, State
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "county-route"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -22,7 +21,6 @@ pytestmark = [
 
 
 def test_county_route_in_the_browser(live_server: Any, browser: Any, world: World, tmp_path: Path) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     employer = world.employer("原平市浏览器测试工程有限公司")
     world.applicant("applicant", employer)
     world.person("clerk", Role.EMPLOYER_CLERK, employer)
@@ -31,25 +29,8 @@ def test_county_route_in_the_browser(live_server: Any, browser: Any, world: Worl
     world.bureau("yp_iit", "原平市", "iit")
     photo = tmp_path / "notice-board.png"
     photo.write_bytes(PNG)
-    shot = iter(range(1, 100))
-
-    def session(username: str) -> Any:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    def press(page: Any, selector: str) -> None:
-        """Click what posts a form, and wait for the page that answers."""
-        with page.expect_navigation():
-            page.locator(selector).first.click()
-
-    def snap(page: Any, name: str) -> None:
-        page.screenshot(path=str(ARTIFACTS / f"{next(shot):02d}-{name}.png"), full_page=True)
+    walk = Walk(live_server, browser, "county-route")
+    session, press, snap = walk.session, walk.press, walk.snap
 
     # The applicant: the self-check, then a new application, the pledge and the submission.
     page = session("applicant")

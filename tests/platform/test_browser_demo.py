@@ -13,12 +13,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.platform.conftest import CHROMIUM
+from tests.platform.conftest import CHROMIUM, Walk
 from zhicheng.applications.models import Application, State
 from zhicheng.evaluation.models import Assignment, Candidate, Meeting
 from zhicheng.results.models import Certificate, ResultsPublicity
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "demo"
 DEMO_PASSWORD = "zhicheng-demo-2023"
 pytestmark = [
     pytest.mark.browser,
@@ -31,30 +30,12 @@ pytestmark = [
 def test_the_demo_batch_from_groups_to_a_verified_certificate(
     live_server: Any, browser: Any, world: Any, settings: Any
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     call_command("seed_demo", verbosity=0)
     # The rehearsal date: the first receiving day of the demo's window (the demo sets it around the real today).
     today = timezone.localdate()
     settings.ZHICHENG_TODAY = today.isoformat()
-    shot = iter(range(1, 100))
-
-    def session(username: str | None) -> Any:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        if username:
-            page.goto(f"{live_server.url}/login/")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", DEMO_PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    def press(page: Any, selector: str) -> None:
-        with page.expect_navigation():
-            page.locator(selector).first.click()
-
-    def snap(page: Any, name: str) -> None:
-        page.screenshot(path=str(ARTIFACTS / f"{next(shot):02d}-{name}.png"), full_page=True)
+    walk = Walk(live_server, browser, "demo", DEMO_PASSWORD)
+    session, press, snap = walk.session, walk.press, walk.snap
 
     # Each assigned expert scores the candidates of the group, by code only.
     assigned = sorted({a.expert.user.username for a in Assignment.objects.select_related("expert__user")})

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook
 
-from tests.platform.conftest import CHROMIUM, PASSWORD, World, through_employer
+from tests.platform.conftest import CHROMIUM, Walk, World, through_employer
 from zhicheng.accounts.models import Organisation
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
@@ -21,7 +21,6 @@ from zhicheng.applications.models import Application, State
 from zhicheng.intake.models import EvaluationOutcome, EvaluationYear, HolidayArrangement
 from zhicheng.integrity.models import IntegrityRecord
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "desk"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -44,7 +43,6 @@ def _ready(world: World, username: str, employer: Organisation, id_number: str, 
 
 
 def test_the_office_desk_in_the_browser(live_server: Any, browser: Any, world: World, tmp_path: Path) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     # The office's setting, as in the admin: the 2023 window around today, today a receiving day.
     today = timezone.localdate()
     EvaluationYear.objects.update_or_create(
@@ -67,24 +65,8 @@ def test_the_office_desk_in_the_browser(live_server: Any, browser: Any, world: W
         "third", employer, changes={"identity": {"name": "申报人third", "id_number": "14220119880512071X"}}
     )
     world.person("office", Role.COMMITTEE_CLERK, Organisation.objects.get(kind=OrgKind.COMMITTEE_OFFICE))
-    shot = iter(range(1, 100))
-
-    def session(username: str) -> Any:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    def press(page: Any, selector: str) -> None:
-        with page.expect_navigation():
-            page.locator(selector).first.click()
-
-    def snap(page: Any, name: str) -> None:
-        page.screenshot(path=str(ARTIFACTS / f"{next(shot):02d}-{name}.png"), full_page=True)
+    walk = Walk(live_server, browser, "desk")
+    session, press, snap = walk.session, walk.press, walk.snap
 
     # The county IIT bureau submits its one batch (6.1.3 统一一次性).
     page = session("yp_iit")

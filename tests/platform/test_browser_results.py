@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.platform.conftest import CHROMIUM, PASSWORD, World
+from tests.platform.conftest import CHROMIUM, Walk, World
 from tests.platform.test_evaluation import Spec, accepted, expert, meeting_with, one_group, sheet
 from zhicheng.accounts.models import Organisation
 from zhicheng.accounts.roles import OrgKind, Role
@@ -18,7 +18,6 @@ from zhicheng.evaluation.models import Candidate
 from zhicheng.results.models import Certificate
 from zhicheng.results.services import mask_name
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "results"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -30,7 +29,6 @@ pytestmark = [
 def test_results_publicity_confirmation_and_verification_in_the_browser(
     live_server: Any, browser: Any, world: World, settings: Any
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     cases = accepted(world, [Spec("applicant"), Spec("a2")])
     experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
     one_group(cases, [e for _, e in experts])
@@ -43,25 +41,8 @@ def test_results_publicity_confirmation_and_verification_in_the_browser(
             ev.cast_ballot(member, 2023, c.pk, "for")
     ev.close_meeting(cases.office, 2023)
     world.person("cityhr", Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU))
-    shot = iter(range(1, 100))
-
-    def session(username: str | None) -> Any:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        if username:
-            page.goto(f"{live_server.url}/login/")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    def press(page: Any, selector: str) -> None:
-        with page.expect_navigation():
-            page.locator(selector).first.click()
-
-    def snap(page: Any, name: str) -> None:
-        page.screenshot(path=str(ARTIFACTS / f"{next(shot):02d}-{name}.png"), full_page=True)
+    walk = Walk(live_server, browser, "results")
+    session, press, snap = walk.session, walk.press, walk.snap
 
     # A rehearsal date (zhicheng.clock): the office posts on 2023-12-28 …
     settings.ZHICHENG_TODAY = "2023-12-28"
