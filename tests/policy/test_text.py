@@ -42,3 +42,11 @@ def test_county_without_its_suffix_is_found_and_spaces_do_not_hide_a_name() -> N
 
 def test_clean_text_has_no_hits() -> None:
     assert personal_info_hits("本人主持完成了某大桥的施工组织设计。", name="张建国", county="忻府区") == []
+
+
+def test_hits_the_platforms_names_short_forms_and_id_numbers_R18() -> None:
+    """The employer as the platform holds it, without its company ending, and any ID number (3.9, 5b, R18)."""
+    text = "本人在忻州市建设工程从事施工管理，身份证14220119880512031X。"
+    assert personal_info_hits(text, employers=("忻州市建设工程有限公司",)) == ["employer", "id_number"]
+    assert personal_info_hits("在原平主持项目", counties=("原平市",)) == ["county"]
+    assert personal_info_hits("编号12345678901234567890不是身份证号码") == []

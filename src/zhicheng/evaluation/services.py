@@ -17,7 +17,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -40,15 +40,15 @@ from zhicheng.evaluation.models import (
     Minutes,
     Score,
 )
+from zhicheng.intake.models import pass_rate_value
 from zhicheng.intake.services import decided_without_defence
 from zhicheng.intake.window import year_settings
 from zhicheng.policy.facts import Facts
 from zhicheng.policy.pack import Pack, RubricItem, load_pack
-from zhicheng.policy.text import personal_info_hits
+from zhicheng.policy.text import HIT_LABELS, personal_info_hits
 
 OFFICE_ROLES = frozenset({Role.COMMITTEE_CLERK})
 VIEW_ROLES = frozenset({Role.COMMITTEE_CLERK, Role.CITY_HR_OFFICER})
-HIT_LABELS = {"name": "姓名", "employer": "工作单位", "county": "县（市、区）"}
 TWO = Decimal("0.01")
 
 
@@ -112,6 +112,13 @@ def _meeting(year: int, *, lock: bool = True) -> Meeting:
     return meeting
 
 
+def _before_the_vote(year: int) -> None:
+    """A recusal, a new member or a new group changes who counts (R22): only before the meeting opens — a ballot
+    already cast cannot be taken out of the count, it is tied to no one."""
+    if Meeting.objects.filter(year=year).exclude(status=Meeting.Status.PREPARING).exists():
+        raise ActionRefused("评审会议已开始表决，不能再更改回避、委员或分组")
+
+
 def _not_closed(year: int) -> None:
     if Meeting.objects.filter(year=year, status=Meeting.Status.CLOSED).exists():
         raise ActionRefused("评审会议已结束，不能再更改")
@@ -148,14 +155,20 @@ def grassroots(facts: Facts, pack: Pack) -> tuple[bool, str]:
     return False, ""
 
 
-def _hits(text: str, facts: Facts) -> list[str]:
+def _hits(text: str, facts: Facts, app: Application | None = None) -> list[str]:
+    """R18: the names the applicant declared and those the platform holds for the case (its employer and area)."""
     found = personal_info_hits(
-        text, name=facts.identity.name, employer=facts.employment.employer_name, county=facts.employment.county
+        text,
+        name=facts.identity.name,
+        employer=facts.employment.employer_name,
+        county=facts.employment.county,
+        employers=(app.employer.name,) if app else (),
+        counties=(app.area.name,) if app and app.area.kind != "city" else (),
     )
     return [HIT_LABELS[k] for k in found]
 
 
-def _materials(facts: Facts) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _materials(facts: Facts, app: Application | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """What experts read besides the two texts: titles of the academic work and the achievements (no files: scans
     carry names and seals). A title naming the applicant is withheld and flagged."""
     flags: list[dict[str, Any]] = []
@@ -164,7 +177,7 @@ def _materials(facts: Facts) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         out = []
         for i, item in enumerate(items or []):
             title = item.title or ""
-            found = _hits(title, facts)
+            found = _hits(title, facts, app)
             if found:
                 flags.append({"where": f"{label}{i + 1}题目", "kinds": found, "fixed": True})
                 title = "（题目含个人信息，已隐去）"
@@ -181,8 +194,8 @@ def _materials(facts: Facts) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         for a in facts.achievements or []
     ]
     for i, a in enumerate(achievements):
-        if _hits(a["role"], facts):
-            flags.append({"where": f"业绩成果{i + 1}", "kinds": _hits(a["role"], facts), "fixed": True})
+        if _hits(a["role"], facts, app):
+            flags.append({"where": f"业绩成果{i + 1}", "kinds": _hits(a["role"], facts, app), "fixed": True})
             a["role"] = "（已隐去）"
     return (
         {
@@ -195,10 +208,10 @@ def _materials(facts: Facts) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     )
 
 
-def _text_flags(summary: str, defence: str, facts: Facts) -> list[dict[str, Any]]:
+def _text_flags(summary: str, defence: str, facts: Facts, app: Application | None = None) -> list[dict[str, Any]]:
     flags = []
     for where, text in (("专业技术工作总结", summary), ("答辩材料", defence)):
-        found = _hits(text, facts)
+        found = _hits(text, facts, app)
         if found:
             flags.append({"where": where, "kinds": found, "fixed": False})
     return flags
@@ -301,7 +314,7 @@ def build_groups(actor: Membership, year: int) -> list[Group]:
             is_grassroots, basis = grassroots(facts, pack)
             summary = (facts.work_summary.text if facts.work_summary else None) or ""
             defence = (facts.defence_paper.text if facts.defence_paper else None) or ""
-            materials, title_flags = _materials(facts)
+            materials, title_flags = _materials(facts, app)
             candidate = Candidate.objects.create(
                 application=app,
                 year=year,
@@ -311,7 +324,7 @@ def build_groups(actor: Membership, year: int) -> list[Group]:
                 grassroots_basis=basis,
                 summary_text=summary,
                 defence_text=defence,
-                hits=_text_flags(summary, defence, facts) + title_flags,
+                hits=_text_flags(summary, defence, facts, app) + title_flags,
                 computed={"items": computed_items(facts, pack), "materials": materials},
             )
             made.append(candidate)
@@ -336,8 +349,9 @@ def redact_materials(actor: Membership, candidate_id: int, *, summary_text: str,
     with transaction.atomic():
         candidate = _candidate(candidate_id)
         _not_closed(candidate.year)
-        facts = engine_facts(Profile.objects.get(user=candidate.application.applicant))
-        flags = _text_flags(summary_text, defence_text, facts)
+        app = candidate.application
+        facts = engine_facts(Profile.objects.get(user=app.applicant), app.year)
+        flags = _text_flags(summary_text, defence_text, facts, app)
         if flags:
             raise ActionRefused(*(f"{f['where']}仍含有{'、'.join(f['kinds'])}" for f in flags))
         candidate.summary_text, candidate.defence_text = summary_text, defence_text
@@ -421,7 +435,7 @@ def add_expert(
     if not organisation_name.strip():
         raise ActionRefused("请填写专家工作单位")
     with transaction.atomic():
-        _not_closed(year)
+        _before_the_vote(year)  # the committee counted for the quorum is the one of the meeting
         if Expert.objects.filter(year=year, user_id=user.pk).exists():
             raise ActionRefused("该专家已在本年度专家库中")
         expert = Expert.objects.create(
@@ -478,7 +492,7 @@ def declare_conflict(actor: Membership, candidate_id: int, reason: str) -> Confl
     with transaction.atomic():
         candidate = _candidate(candidate_id)
         expert = _expert(actor, candidate.year)
-        _not_closed(candidate.year)
+        _before_the_vote(candidate.year)
         conflict, _ = Conflict.objects.get_or_create(
             expert=expert,
             candidate=candidate,
@@ -496,7 +510,7 @@ def pin_conflict(actor: Membership, expert_id: int, candidate_id: int, reason: s
         raise ActionRefused("请填写回避理由")
     with transaction.atomic():
         candidate = _candidate(candidate_id)
-        _not_closed(candidate.year)
+        _before_the_vote(candidate.year)
         expert = Expert.objects.filter(pk=expert_id, year=candidate.year).first()
         if expert is None:
             raise ActionRefused("评审专家不存在")
@@ -566,6 +580,12 @@ def apply_assignment(actor: Membership, year: int, plan: dict[int, list[int]]) -
         pool = {e.pk: e for e in Expert.objects.select_for_update().filter(year=year, pk__in=experts).order_by("pk")}
         if set(groups) != set(plan) or set(pool) != set(experts):
             raise ActionRefused("分组方案已过期，请重新生成")
+        moving = [
+            a.expert
+            for a in Assignment.objects.filter(expert__year=year).select_related("expert__user")
+            if a.group_id not in plan or a.expert_id not in plan[a.group_id]
+        ]
+        _keep_scorers(moving)
         Assignment.objects.filter(expert__year=year).delete()
         for group_id, ids in plan.items():
             for expert_id in ids:
@@ -581,6 +601,9 @@ def assign_expert(actor: Membership, expert_id: int, group_id: int | None) -> No
         if expert is None:
             raise ActionRefused("评审专家不存在")
         _not_closed(expert.year)
+        current = Assignment.objects.filter(expert=expert).first()
+        if current is not None and current.group_id != group_id:
+            _keep_scorers([expert])
         Assignment.objects.filter(expert=expert).delete()
         if group_id is not None:
             group = Group.objects.filter(pk=group_id, year=expert.year).first()
@@ -588,6 +611,14 @@ def assign_expert(actor: Membership, expert_id: int, group_id: int | None) -> No
                 raise ActionRefused("答辩组不存在")
             Assignment.objects.create(expert=expert, group=group, assigned_by=actor.user)
         _log(actor, expert.year, "assign_expert", expert=expert.pk, group=group_id)
+
+
+def _keep_scorers(experts: Iterable[Expert]) -> None:
+    """An expert who has scored in a group stays in it: moving them would drop their sheets from the averages
+    without a recorded correction."""
+    scored = [str(e.user) for e in experts if Score.objects.filter(expert=e, current=True).exists()]
+    if scored:
+        raise ActionRefused("以下专家已在本组评分，不能调离：" + "、".join(scored))
 
 
 def panel(candidate: Candidate) -> list[Expert]:
@@ -695,15 +726,19 @@ def submit_score(
         if Score.objects.filter(candidate=candidate, expert=expert, current=True).exists():
             raise ActionRefused("您已提交对该参评人员的评分；如需修改，请提交更正并写明理由")
         d, d_total, q, q_total = _sheet(candidate, year_pack(candidate.year), defence, quantified)
-        score = Score.objects.create(
-            candidate=candidate,
-            expert=expert,
-            defence=d,
-            defence_total=d_total,
-            quantified=q,
-            quantified_total=q_total,
-            comment=comment.strip(),
-        )
+        try:
+            with transaction.atomic():
+                score = Score.objects.create(
+                    candidate=candidate,
+                    expert=expert,
+                    defence=d,
+                    defence_total=d_total,
+                    quantified=q,
+                    quantified_total=q_total,
+                    comment=comment.strip(),
+                )
+        except IntegrityError as exc:  # the same sheet sent twice at once
+            raise ActionRefused("您已提交对该参评人员的评分；如需修改，请提交更正并写明理由") from exc
         _log(actor, candidate.year, "score", candidate, score=score.pk)
     return score
 
@@ -759,6 +794,10 @@ def _dec(value: float) -> Decimal:
     return Decimal(str(value)).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(TWO, rounding=ROUND_HALF_UP)
+
+
 def score_summary(candidate: Candidate) -> ScoreSummary:
     """Aggregates of the current sheets of the candidate's panel; a recused expert's sheet does not count (R22)."""
     members = panel(candidate)
@@ -767,18 +806,20 @@ def score_summary(candidate: Candidate) -> ScoreSummary:
     missing = [e for e in members if e.pk not in {s.expert_id for s in sheets}]
     if not sheets:
         return ScoreSummary(0, None, None, None, None, None, missing)
-    defence = [float(s.defence_total) for s in sheets]
-    quantified = [float(s.quantified_total) for s in sheets]
-    weights = param(candidate.year, "score_weights")
-    mean, q_mean = statistics.fmean(defence), statistics.fmean(quantified)
+    # Decimal throughout: the final score ranks candidates against the cap, a float's 0.01 would move a rank.
+    defence = [Decimal(s.defence_total) for s in sheets]
+    quantified = [Decimal(s.quantified_total) for s in sheets]
+    weights = {k: Decimal(str(v)) for k, v in param(candidate.year, "score_weights").items()}
+    mean = sum(defence, Decimal(0)) / len(defence)
+    q_mean = sum(quantified, Decimal(0)) / len(quantified)
     final = weights["defence"] * mean + weights["quantified"] * q_mean
     return ScoreSummary(
         len(sheets),
-        _dec(mean),
-        _dec(statistics.median(defence)),
-        _dec(max(defence) - min(defence)),
-        _dec(q_mean),
-        _dec(final),
+        _q(mean),
+        _q(Decimal(statistics.median(defence))),
+        _q(max(defence) - min(defence)),
+        _q(q_mean),
+        _q(final),
         missing,
     )
 
@@ -878,10 +919,13 @@ def cast_ballot(actor: Membership, year: int, candidate_id: int, choice: str) ->
             raise ActionRefused("您与该参评人员存在回避情形，不参加表决")
         if has_voted(expert, meeting, candidate):
             raise ActionRefused("您已对该参评人员投过票，不能重复投票")
-        BallotCast.objects.create(meeting=meeting, candidate=candidate, expert=expert)
-        Ballot.objects.create(meeting=meeting, candidate=candidate, choice=choice)
-        # The event says that a ballot was cast, as the cast row does, never its choice.
-        _log(actor, year, "ballot_cast", candidate)
+        try:
+            with transaction.atomic():
+                BallotCast.objects.create(meeting=meeting, candidate=candidate, expert=expert)
+                Ballot.objects.create(meeting=meeting, candidate=candidate, choice=choice)
+        except IntegrityError as exc:  # a second tab at the same moment (SQLite does not lock the row)
+            raise ActionRefused("您已对该参评人员投过票，不能重复投票") from exc
+        # No event: one naming the expert and the time, beside the ballot written in the same moment, would tie them.
 
 
 @dataclass
@@ -924,6 +968,15 @@ def tally(meeting: Meeting) -> list[Tally]:
     return out
 
 
+def _shuffle_ballots(meeting: Meeting) -> None:
+    """Written again in a random order with new keys, the ballots keep no trace of the order they were cast in
+    (row numbers, transaction ids) that a copy of the database could set beside the cast rows (R22)."""
+    ballots = list(Ballot.objects.filter(meeting=meeting).values_list("candidate_id", "choice"))
+    secrets.SystemRandom().shuffle(ballots)
+    Ballot.objects.filter(meeting=meeting).delete()
+    Ballot.objects.bulk_create(Ballot(meeting=meeting, candidate_id=c, choice=choice) for c, choice in ballots)
+
+
 def close_meeting(actor: Membership, year: int) -> Meeting:
     """Ends the vote (no later ballots), writes each candidate's count, score and result, applies the caps and
     archives the minutes."""
@@ -934,6 +987,7 @@ def close_meeting(actor: Membership, year: int) -> Meeting:
             raise ActionRefused("会议不在表决中")
         meeting.status, meeting.closed_at = Meeting.Status.CLOSED, timezone.now()
         meeting.save()
+        _shuffle_ballots(meeting)
         counts = {t.candidate.pk: t for t in tally(meeting)}
         for c in Candidate.objects.select_for_update().filter(year=year).order_by("pk"):
             t = counts[c.pk]
@@ -952,11 +1006,17 @@ def pass_rate(group: Group) -> float | None:
     the pack's (which gives none: the notice leaves the figure to the office, 5c)."""
     rates = year_settings(group.year).pass_rates or {}
     key = "grassroots" if group.grassroots else "default"
-    for value in (rates.get(group.code), rates.get(key)):
+    for value in (rates.get(group.code), rates.get(key), param(group.year, f"{key}_pass_rate")):
         if value is not None:
-            return float(value)
-    pack_value = param(group.year, f"{key}_pass_rate")
-    return None if pack_value is None else float(pack_value)
+            return rate_value(value)
+    return None
+
+
+def rate_value(value: Any) -> float:
+    try:
+        return pass_rate_value(value)
+    except ValueError as exc:
+        raise ActionRefused(str(exc)) from exc
 
 
 def cap(group: Group) -> int | None:
@@ -981,7 +1041,8 @@ def _apply_caps(year: int) -> None:
         if limit is not None and 0 < limit < len(passed):
             edge = passed[limit - 1].score
             for c in passed:
-                c.tie_at_cap = c.score == edge and edge is not None and passed[limit].score == edge
+                # Unscored passers (score None) at the edge are a tie too: their order would be their random codes'.
+                c.tie_at_cap = c.score == edge and passed[limit].score == edge
         for c in members:
             if c.passed_vote is None:
                 c.within_cap = None
@@ -1002,10 +1063,12 @@ def recompute_caps(actor: Membership, year: int) -> None:
 
 
 def record_opinion(actor: Membership, candidate_id: int, opinion: str) -> Candidate:
-    """The committee's opinion on a candidate, for the minutes."""
+    """The committee's opinion on a candidate, for the minutes; not once the results are posted."""
     _office(actor, "记录评审意见")
     with transaction.atomic():
         candidate = _candidate(candidate_id)
+        if apps.get_model("results", "ResultsPublicity").objects.filter(year=candidate.year).exists():
+            raise ActionRefused("评审结果已公示，不能再修改评审意见")
         candidate.opinion = opinion.strip()
         candidate.save()
         _log(actor, candidate.year, "opinion", candidate)

@@ -157,7 +157,7 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
             done = "专家分组已生效"
         elif what == "assign":
             group = data.get("group") or None
-            ev.assign_expert(actor, _int(data, "expert"), int(group) if group else None)
+            ev.assign_expert(actor, _int(data, "expert"), _int(data, "group") if group else None)
         elif what == "prepare_meeting":
             ev.prepare_meeting(actor, year, _date(data, "held_on"))
         elif what == "attendance":

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from zhicheng.accounts.models import Organisation
+
+
+def pass_rate_value(value: object) -> float:
+    """A group's pass rate as the office enters it (5c): a fraction of the group, above 0 and at most 1 (0.8, "4/5")."""
+    try:
+        rate = Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"通过率“{value}”无效：请填写0到1之间的小数，如0.8") from exc
+    if not 0 < rate <= 1:
+        raise ValueError(f"通过率“{value}”无效：须大于0且不超过1（如0.8表示80%）")
+    return float(rate)
 
 
 class EvaluationYear(models.Model):
@@ -27,6 +40,19 @@ class EvaluationYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年度"
+
+    def clean(self) -> None:
+
+        from zhicheng.applications.services import ActionRefused
+        from zhicheng.evaluation.services import rate_value
+
+        if not isinstance(self.pass_rates, dict):
+            raise ValidationError({"pass_rates": '请按 {"default": 0.8, "grassroots": 0.9} 的格式填写'})
+        for key, value in self.pass_rates.items():
+            try:
+                rate_value(value)
+            except ActionRefused as exc:
+                raise ValidationError({"pass_rates": f"{key}：{exc.reasons[0]}"}) from exc
 
 
 class HolidayArrangement(models.Model):

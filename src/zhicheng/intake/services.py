@@ -35,7 +35,7 @@ from zhicheng.intake.window import window_state
 from zhicheng.policy.engine import evaluate
 from zhicheng.policy.findings import Finding
 from zhicheng.policy.pack import pack_for_year
-from zhicheng.policy.text import count_chars, personal_info_hits
+from zhicheng.policy.text import HIT_LABELS, count_chars, personal_info_hits
 
 CHANNEL_ROLES = CHANNELS
 
@@ -188,12 +188,14 @@ def desk_checks(application: Application) -> list[dict[str, Any]]:
                 name=facts.identity.name,
                 employer=facts.employment.employer_name,
                 county=facts.employment.county,
+                employers=(application.employer.name,),
+                counties=(application.area.name,) if application.area.kind != "city" else (),
             )
             checks.append(
                 {
                     "clause": "3.9",
                     "ok": not hits,
-                    "text": "总结中出现个人信息：" + "、".join(hits)
+                    "text": "总结中出现个人信息：" + "、".join(HIT_LABELS.get(h, h) for h in hits)
                     if hits
                     else "总结中未出现姓名、单位、县（市、区）",
                 }

@@ -17,24 +17,48 @@ def count_chars(text: str) -> int:
     return len(_TOKEN.findall(text))
 
 
+# What each kind of hit is called in a clerk's message.
+HIT_LABELS = {"name": "姓名", "employer": "工作单位", "county": "县（市、区）", "id_number": "身份证号码"}
+# The endings an employer's name is often written without: 忻州市建设工程有限公司 → 忻州市建设工程.
+_EMPLOYER_SUFFIX = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|总公司|分公司)$")
+# A mainland resident ID number anywhere in a text: it is personal information whosever it is.
+_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+
+
 def personal_info_hits(
-    text: str, *, name: str | None = None, employer: str | None = None, county: str | None = None
+    text: str,
+    *,
+    name: str | None = None,
+    employer: str | None = None,
+    county: str | None = None,
+    employers: tuple[str, ...] = (),
+    counties: tuple[str, ...] = (),
 ) -> list[str]:
-    """The applicant's name, employer or county found in a text that must be anonymous (3.9, 5b, R18)."""
+    """The applicant's name, employer, county or an ID number found in a text that must be anonymous (3.9, 5b, R18).
+    ``employers`` and ``counties`` add the names the platform itself holds beside those the applicant declared; an
+    employer is also found without its company ending, a county without its 县/市/区."""
     hits: list[str] = []
     needles: list[tuple[str, str]] = []
     if name:
         needles.append(("name", name.strip()))
-    if employer:
-        needles.append(("employer", employer.strip()))
-    if county:
-        county = county.strip()
-        needles.append(("county", county))
-        short = _COUNTY_SUFFIX.sub("", county)
-        if short != county and len(short) >= 2:
-            needles.append(("county", short))
+    for one in (employer, *employers):
+        if one and one.strip():
+            one = one.strip()
+            needles.append(("employer", one))
+            short = _EMPLOYER_SUFFIX.sub("", one)
+            if short != one and len(short) >= 4:
+                needles.append(("employer", short))
+    for one in (county, *counties):
+        if one and one.strip():
+            one = one.strip()
+            needles.append(("county", one))
+            short = _COUNTY_SUFFIX.sub("", one)
+            if short != one and len(short) >= 2:
+                needles.append(("county", short))
     compact = re.sub(r"\s+", "", text)
     for kind, needle in needles:
         if needle and needle in compact and kind not in hits:
             hits.append(kind)
+    if _ID_NUMBER.search(compact):
+        hits.append("id_number")
     return hits

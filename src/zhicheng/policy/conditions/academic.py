@@ -7,7 +7,7 @@ import datetime as dt
 from zhicheng.policy.conditions.common import backbone_or_host, current_title_start, held_by_reference_date
 from zhicheng.policy.conditions.scope import first_year_after
 from zhicheng.policy.registry import Ctx, Result, combine, condition, no, ok, unknown
-from zhicheng.policy.text import count_chars, personal_info_hits
+from zhicheng.policy.text import HIT_LABELS, count_chars, personal_info_hits
 
 
 def _all(
@@ -268,8 +268,7 @@ def work_summary(ctx: Ctx) -> Result:
         ident, emp = ctx.facts.identity, ctx.facts.employment
         hits = personal_info_hits(summary.text, name=ident.name, employer=emp.employer_name, county=emp.county)
         if hits:
-            names = {"name": "姓名", "employer": "工作单位", "county": "县（市、区）"}
-            anonymous, why_named = False, f"总结中出现了{'、'.join(names[h] for h in hits)}"
+            anonymous, why_named = False, f"总结中出现了{'、'.join(HIT_LABELS[h] for h in hits)}"
             anonymity_fact = "work_summary.text"
         elif ident.name and emp.employer_name and emp.county:
             anonymous, anonymity_fact = True, "work_summary.text"
