@@ -4,6 +4,8 @@ stays with the group, pass rates are fractions of a group (5c), the anonymity ch
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -79,3 +81,27 @@ def test_the_ballots_are_written_again_in_a_random_order_when_the_vote_closes_R2
     after = set(Ballot.objects.values_list("id", flat=True))
     assert len(after) == 6 and not before & after
     assert all(r.votes_for == 3 and r.passed_vote for r in ev.results(2023))
+
+
+def test_an_expert_added_by_name_of_a_registered_employer_is_that_organisation_R22(world: World) -> None:
+    """Added from the page with the employer's registered name, the platform finds the same-employer conflict."""
+    from zhicheng.accounts.models import User
+    from zhicheng.accounts.roles import Role
+
+    cases = accepted(world, [Spec("a1")])
+    world.person("colleague", Role.EXPERT, None)
+    employer = cases.apps[0].employer
+    added = ev.add_expert(
+        cases.office,
+        2023,
+        user=User.objects.get(username="colleague"),
+        specialty_category=1,
+        title="senior_engineer",
+        organisation_name=employer.name,
+        organisation=None,
+        term_start=dt.date(2023, 1, 1),
+        term_end=dt.date(2025, 12, 31),
+    )
+    assert added.organisation == employer
+    ev.build_groups(cases.office, 2023)
+    assert Candidate.objects.get().conflicts.filter(expert=added).exists()

@@ -434,6 +434,8 @@ def add_expert(
         raise ActionRefused(f"评审专家每届任期不得超过{max_years}年")
     if not organisation_name.strip():
         raise ActionRefused("请填写专家工作单位")
+    # A name the office picked from the registered organisations is that organisation (the conflict checks use it).
+    organisation = organisation or Organisation.objects.filter(name=organisation_name.strip()).first()
     with transaction.atomic():
         _before_the_vote(year)  # the committee counted for the quorum is the one of the meeting
         if Expert.objects.filter(year=year, user_id=user.pk).exists():

@@ -82,6 +82,9 @@ def office(request: HttpRequest) -> HttpResponse:
         "all_groups": groups,
         "experts": experts,
         "titles": EXPERT_TITLES,
+        # The registered organisations, offered as the expert's employer so that the platform's conflict checks
+        # (same employer, review chain) see the organisation itself, not a name typed differently.
+        "organisations": Organisation.objects.order_by("name").values_list("name", flat=True),
         "expert_users": User.objects.filter(memberships__role=Role.EXPERT).exclude(expert_terms__year=year),
         "conflicts": Conflict.objects.filter(candidate__year=year).select_related("expert__user", "candidate"),
         "candidates": Candidate.objects.filter(year=year).order_by("code"),
@@ -136,7 +139,6 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
             user = User.objects.filter(username=data.get("username", "")).first()
             if user is None:
                 raise ActionRefused("用户不存在")
-            org_id = data.get("organisation") or None
             ev.add_expert(
                 actor,
                 year,
@@ -144,7 +146,9 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
                 specialty_category=_int(data, "specialty_category"),
                 title=data.get("title", ""),
                 organisation_name=data.get("organisation_name", ""),
-                organisation=Organisation.objects.filter(pk=org_id).first() if org_id else None,
+                organisation=Organisation.objects.filter(pk=_int(data, "organisation")).first()
+                if data.get("organisation")
+                else None,
                 term_start=_date(data, "term_start"),
                 term_end=_date(data, "term_end"),
             )
