@@ -253,16 +253,12 @@ def case_kind(application: object) -> str:
     """How a case came to the committee, as the office names it: entrusted (7.1), introduced talent's recognition
     (3.10), series transfer (4), a vocational qualification's recognition (3.3), or ordinary evaluation."""
     path = str(getattr(application, "path", ""))
-    if getattr(application, "entrusted", False):
-        kind = "委托评审"
-    elif path.endswith("_introduced_talent"):
-        return "引进人才职称认定"
-    elif path.endswith("_transfer"):
-        return "转系列评审"
+    if path.endswith("_introduced_talent"):
+        kind = "引进人才职称认定"
     elif path.endswith("_vocational_qualification"):
-        return "职业资格认定"
+        kind = "职业资格认定"
+    elif path.endswith("_transfer"):
+        kind = "转系列评审"
     else:
-        return "评审" if getattr(application, "level", "") != "technician" else "确定"
-    if path.endswith("_transfer"):
-        kind += "（转系列）"
-    return kind
+        kind = "确定" if getattr(application, "level", "") == "technician" else "评审"
+    return f"委托评审（{kind}）" if getattr(application, "entrusted", False) else kind

@@ -27,6 +27,7 @@ from zhicheng.applications.models import (
     Publicity,
     State,
 )
+from zhicheng.applications.pages import refused
 from zhicheng.applications.permissions import (
     ID_NUMBER_ROLES,
     acts_for_current_step,
@@ -51,11 +52,6 @@ def _user(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionDenied("请先登录")
     return user
-
-
-def _refused(request: HttpRequest, exc: ActionRefused) -> None:
-    for reason in exc.reasons:
-        messages.error(request, reason)
 
 
 @login_required
@@ -215,7 +211,7 @@ def upload_evidence(request: HttpRequest) -> HttpResponse:
             application_id=int(application_id) if application_id else None,
         )
     except ActionRefused as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, f"已上传：{upload.name}")
     return target
@@ -275,7 +271,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                     entrusted=request.POST.get("entrusted") == "1",
                 )
             except ActionRefused as exc:
-                _refused(request, exc)
+                refused(request, exc)
             else:
                 messages.success(request, "申报已创建（草稿），请核对后作出承诺并提交用人单位")
                 return redirect("application", pk=application.pk)
@@ -341,7 +337,7 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
             actor, pk, action, reason=request.POST.get("reason", ""), to=request.POST.get("to", "applicant")
         )
     except ActionRefused as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, "操作已完成")
     if not visible_applications(actor).filter(pk=pk).exists():
@@ -421,7 +417,7 @@ def employer_record(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         else:
             raise Http404
     except ActionRefused as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, "已保存")
     return redirect("application", pk=pk)

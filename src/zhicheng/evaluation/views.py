@@ -3,7 +3,6 @@ and the expert's, which shows candidates by code only (5b)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.models import Membership, Organisation, User
 from zhicheng.accounts.roles import Role
+from zhicheng.applications.pages import posted_date, posted_int, refused
 from zhicheng.applications.services import ActionRefused
 from zhicheng.evaluation import services as ev
 from zhicheng.evaluation.models import (
@@ -36,25 +36,6 @@ from zhicheng.intake.window import year_settings
 def _membership(request: HttpRequest) -> Membership | None:
     membership: Membership | None = getattr(request, "membership", None)
     return membership
-
-
-def _refused(request: HttpRequest, exc: ActionRefused) -> None:
-    for reason in exc.reasons:
-        messages.error(request, reason)
-
-
-def _int(data: QueryDict, key: str) -> int:
-    try:
-        return int(data.get(key, ""))
-    except ValueError as exc:
-        raise ActionRefused("请求参数无效") from exc
-
-
-def _date(data: QueryDict, key: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(data.get(key, ""))
-    except ValueError as exc:
-        raise ActionRefused("日期格式应为YYYY-MM-DD") from exc
 
 
 # ── the office ───────────────────────────────────────────────────────────────────────────────────────────
@@ -126,15 +107,15 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
         elif what == "redact":
             ev.redact_materials(
                 actor,
-                _int(data, "candidate"),
+                posted_int(data, "candidate"),
                 summary_text=data.get("summary_text", ""),
                 defence_text=data.get("defence_text", ""),
             )
             done = "匿名材料已更新，复查未发现个人信息"
         elif what == "move":
-            ev.move_candidate(actor, _int(data, "candidate"), _int(data, "group"))
+            ev.move_candidate(actor, posted_int(data, "candidate"), posted_int(data, "group"))
         elif what == "rename":
-            ev.rename_group(actor, _int(data, "group"), data.get("name", ""))
+            ev.rename_group(actor, posted_int(data, "group"), data.get("name", ""))
         elif what == "add_expert":
             user = User.objects.filter(username=data.get("username", "")).first()
             if user is None:
@@ -143,27 +124,27 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
                 actor,
                 year,
                 user=user,
-                specialty_category=_int(data, "specialty_category"),
+                specialty_category=posted_int(data, "specialty_category"),
                 title=data.get("title", ""),
                 organisation_name=data.get("organisation_name", ""),
-                organisation=Organisation.objects.filter(pk=_int(data, "organisation")).first()
+                organisation=Organisation.objects.filter(pk=posted_int(data, "organisation")).first()
                 if data.get("organisation")
                 else None,
-                term_start=_date(data, "term_start"),
-                term_end=_date(data, "term_end"),
+                term_start=posted_date(data, "term_start"),
+                term_end=posted_date(data, "term_end"),
             )
             done = "已加入专家库"
         elif what == "pin_conflict":
-            ev.pin_conflict(actor, _int(data, "expert"), _int(data, "candidate"), data.get("reason", ""))
+            ev.pin_conflict(actor, posted_int(data, "expert"), posted_int(data, "candidate"), data.get("reason", ""))
             done = "已确定回避"
         elif what == "apply_plan":
             ev.apply_assignment(actor, year, _plan_from(data))
             done = "专家分组已生效"
         elif what == "assign":
             group = data.get("group") or None
-            ev.assign_expert(actor, _int(data, "expert"), _int(data, "group") if group else None)
+            ev.assign_expert(actor, posted_int(data, "expert"), posted_int(data, "group") if group else None)
         elif what == "prepare_meeting":
-            ev.prepare_meeting(actor, year, _date(data, "held_on"))
+            ev.prepare_meeting(actor, year, posted_date(data, "held_on"))
         elif what == "attendance":
             ev.record_attendance(actor, year, [int(v) for v in data.getlist("present") if v.isdigit()])
             done = "已登记出席"
@@ -177,14 +158,14 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
             ev.recompute_caps(actor, year)
             done = "已按通过率重新排序"
         elif what == "opinion":
-            ev.record_opinion(actor, _int(data, "candidate"), data.get("opinion", ""))
+            ev.record_opinion(actor, posted_int(data, "candidate"), data.get("opinion", ""))
         elif what == "minutes":
             ev.archive_minutes(actor, year)
             done = "已生成会议纪要"
         else:
             raise Http404
     except ActionRefused as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, done)
     return redirect("evaluation")
@@ -329,7 +310,7 @@ def expert_action(request: HttpRequest, code: str, what: str) -> HttpResponse:
             else:
                 raise Http404
     except ActionRefused as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, done)
     return back

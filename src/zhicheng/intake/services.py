@@ -37,8 +37,6 @@ from zhicheng.policy.findings import Finding
 from zhicheng.policy.pack import pack_for_year
 from zhicheng.policy.text import HIT_LABELS, count_chars, personal_info_hits
 
-CHANNEL_ROLES = CHANNELS
-
 
 def channel_step(application: Application) -> ReviewStep | None:
     """The last step of the chain: the organisation that submits the case to the committee."""
@@ -67,7 +65,7 @@ def submit_batch(
 ) -> SubmissionBatch:
     """The channel's one batch of the year: every case of its ready for the committee, at once. The city HR bureau
     forwards entrusted cases one batch per entrustment letter (7.1)."""
-    if actor.role not in CHANNEL_ROLES or actor.organisation is None:
+    if actor.role not in CHANNELS or actor.organisation is None:
         raise ActionRefused(
             "只有县（市、区）工信局、市直主管部门等报送渠道可以向评委会报送；评委会不接受个人和用人单位报送"
         )
@@ -223,7 +221,7 @@ def desk_checks(application: Application) -> list[dict[str, Any]]:
     decision = evaluate(facts, pack)
     level = decision.levels[application.level]
     path = next((p for p in level.paths if p.path == application.path), None)
-    checks.extend(_way_in_checks(application, level.exclusions + (path.findings if path else [])))
+    checks.extend(_way_in_checks(application, facts, level.exclusions + (path.findings if path else [])))
     checks.extend(_completeness(application, facts))
     first = DecisionSnapshot.objects.filter(application=application).first()
     now_outcome = path.outcome if path else "ineligible"
@@ -241,7 +239,7 @@ def desk_checks(application: Application) -> list[dict[str, Any]]:
     return checks
 
 
-def _way_in_checks(application: Application, findings: list[Finding]) -> list[dict[str, Any]]:
+def _way_in_checks(application: Application, facts: Any, findings: list[Finding]) -> list[dict[str, Any]]:
     """How the case came (7.1, 3.10, 4) and what last year's outcome means for it (7.2), for the clerk to see."""
     out: list[dict[str, Any]] = []
     kind = case_kind(application)
@@ -272,8 +270,9 @@ def _way_in_checks(application: Application, findings: list[Finding]) -> list[di
             )
     for name in ("last_year_rule_engineer", "last_year_rule_ae"):
         found = by_condition.get(name)
-        if found is None or found.message.startswith("上年度未参评"):
-            continue
+        applied = facts.last_year is not None and facts.last_year.applied
+        if found is None or (found.status == "pass" and not applied):
+            continue  # not a returning applicant: nothing for the clerk to see
         known = EvaluationOutcome.objects.filter(
             id_number_digest=application.applicant.profile.id_number_digest, year=application.year - 1
         ).first()

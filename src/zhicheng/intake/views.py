@@ -16,8 +16,10 @@ from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
 from zhicheng.applications.labels import LEVEL_LABELS, case_kind
 from zhicheng.applications.models import Application, State
+from zhicheng.applications.pages import acting, posted_date, refused
 from zhicheng.applications.permissions import visible_applications
 from zhicheng.applications.services import ActionRefused
+from zhicheng.applications.workflow import CHANNELS
 from zhicheng.intake import services as intake
 from zhicheng.intake.models import EvaluationOutcome, IntakeCheck, RecognitionDecision, SubmissionBatch
 from zhicheng.intake.outcomes import import_outcomes, import_template
@@ -35,21 +37,9 @@ from zhicheng.integrity.models import IntegrityRecord
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _actor(request: HttpRequest, roles: frozenset[str]) -> Membership:
-    membership: Membership | None = getattr(request, "membership", None)
-    if membership is None or membership.role not in roles:
-        raise PermissionDenied("当前角色无权使用此页面")
-    return membership
-
-
-def _refused(request: HttpRequest, exc: ActionRefused) -> None:
-    for reason in exc.reasons:
-        messages.error(request, reason)
-
-
 @login_required
 def channel(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request, intake.CHANNEL_ROLES)
+    actor = acting(request, CHANNELS)
     year = settings.ZHICHENG_YEAR
     batches = SubmissionBatch.objects.filter(channel=actor.organisation, year=year).order_by("pk")
     ready = intake.channel_applications(actor, year)
@@ -72,14 +62,14 @@ def channel(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def channel_submit(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request, intake.CHANNEL_ROLES)
+    actor = acting(request, CHANNELS)
     letter = request.POST.get("entrustment")
     try:
         batch = intake.submit_batch(
             actor, settings.ZHICHENG_YEAR, entrustment_id=int(letter) if letter and letter.isdigit() else None
         )
     except ActionRefused as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, f"已统一报送评委会：{batch.applications.count()}份")
     return redirect("channel")
@@ -88,11 +78,11 @@ def channel_submit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def channel_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request, intake.CHANNEL_ROLES)
+    actor = acting(request, CHANNELS)
     try:
         intake.resubmit_to_office(actor, pk)
     except ActionRefused as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, "已重新报送")
     return redirect("channel")
@@ -107,7 +97,7 @@ def _channel_cases(actor: Membership) -> tuple[str, list[Application]]:
 
 @login_required
 def channel_summary(request: HttpRequest, fmt: str) -> HttpResponse:
-    actor = _actor(request, intake.CHANNEL_ROLES)
+    actor = acting(request, CHANNELS)
     title, apps = _channel_cases(actor)
     if fmt == "pdf":
         response = HttpResponse(summary_pdf(title, apps), content_type="application/pdf")
@@ -121,7 +111,7 @@ def channel_summary(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_POST
 def channel_check(request: HttpRequest) -> HttpResponse:
     """Check the channel's own applicant list (a workbook) against the platform, row by row."""
-    actor = _actor(request, intake.CHANNEL_ROLES)
+    actor = acting(request, CHANNELS)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "请选择要核对的工作簿")
@@ -140,7 +130,7 @@ OFFICE = frozenset({Role.COMMITTEE_CLERK})
 
 @login_required
 def office(request: HttpRequest) -> HttpResponse:
-    _actor(request, OFFICE)
+    acting(request, OFFICE)
     year = settings.ZHICHENG_YEAR
     batches = SubmissionBatch.objects.filter(year=year).select_related("channel").order_by("submitted_at")
     apps = Application.objects.filter(batch__year=year).select_related("applicant", "employer", "batch__channel")
@@ -158,7 +148,7 @@ def office(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def office_batch_summary(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    _actor(request, OFFICE)
+    acting(request, OFFICE)
     batch = get_object_or_404(SubmissionBatch, pk=pk)
     title = f"{batch.year}年度工程系列中、初级职称评审申报人员汇总表（{batch.channel}）"
     if fmt == "pdf":
@@ -172,7 +162,7 @@ def office_batch_summary(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
 @login_required
 def office_export(request: HttpRequest) -> HttpResponse:
     """Any list the office sees, filtered by county, specialty, level, path or state, as a workbook."""
-    actor = _actor(request, OFFICE | {Role.CITY_HR_OFFICER})
+    actor = acting(request, OFFICE | {Role.CITY_HR_OFFICER})
     apps = visible_applications(actor).select_related("applicant", "employer", "area", "batch__channel")
     filters = {
         "area__name": request.GET.get("area"),
@@ -189,7 +179,7 @@ def office_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def desk(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request, OFFICE)
+    actor = acting(request, OFFICE)
     app = get_object_or_404(visible_applications(actor).select_related("applicant", "employer"), pk=pk)
     check = IntakeCheck.objects.filter(application=app).first()
     recognition = RecognitionDecision.objects.filter(application=app).first()
@@ -215,7 +205,7 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def desk_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
-    actor = _actor(request, OFFICE)
+    actor = acting(request, OFFICE)
     try:
         if what == "check":
             intake.record_check(
@@ -234,28 +224,21 @@ def desk_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
                 pk,
                 recognised=request.POST.get("recognised") == "yes",
                 reasons=request.POST.get("reasons", ""),
-                decided_on=_posted_date(request, "decided_on", "评委会审核日期"),
+                decided_on=posted_date(request.POST, "decided_on", "评委会审核日期"),
             )
             messages.success(request, "认定结论已录入")
         else:
             raise PermissionDenied
     except ActionRefused as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("desk", pk=pk)
-
-
-def _posted_date(request: HttpRequest, name: str, label: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.POST.get(name, ""))
-    except ValueError as exc:
-        raise ActionRefused(f"{label}填写有误，请按“2023-10-16”的格式填写") from exc
 
 
 @login_required
 @require_POST
 def entrustment_record(request: HttpRequest, pk: int) -> HttpResponse:
     """The city HR bureau records the entrustment letter and its forwarding letter on an entrusted case (7.1)."""
-    actor = _actor(request, frozenset({Role.CITY_HR_OFFICER}))
+    actor = acting(request, frozenset({Role.CITY_HR_OFFICER}))
     post = request.POST
     try:
         intake.record_entrustment(
@@ -263,13 +246,13 @@ def entrustment_record(request: HttpRequest, pk: int) -> HttpResponse:
             pk,
             entrusting_department=post.get("entrusting_department", ""),
             letter_number=post.get("letter_number", ""),
-            letter_date=_posted_date(request, "letter_date", "委托函日期"),
+            letter_date=posted_date(request.POST, "letter_date", "委托函日期"),
             forwarding_number=post.get("forwarding_number", ""),
-            forwarded_on=_posted_date(request, "forwarded_on", "函转日期"),
+            forwarded_on=posted_date(request.POST, "forwarded_on", "函转日期"),
             note=post.get("note", ""),
         )
     except ActionRefused as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, "委托评审函已登记")
     return redirect("application", pk=pk)
@@ -278,7 +261,7 @@ def entrustment_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def outcomes(request: HttpRequest) -> HttpResponse:
     """Past years' outcomes (7.2): the platform's own and those the office imported, with the import form."""
-    actor = _actor(request, OFFICE | {Role.CITY_HR_OFFICER})
+    actor = acting(request, OFFICE | {Role.CITY_HR_OFFICER})
     report = None
     if request.method == "POST":
         if actor.role != Role.COMMITTEE_CLERK:
@@ -292,7 +275,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
             except ImportProblem as exc:
                 messages.error(request, str(exc))
             except ActionRefused as exc:
-                _refused(request, exc)
+                refused(request, exc)
             else:
                 if report.problems:
                     messages.error(request, f"有{len(report.problems)}处问题，未导入任何记录；请改正后重新导入")
@@ -313,7 +296,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def outcomes_template(request: HttpRequest) -> HttpResponse:
-    _actor(request, OFFICE)
+    acting(request, OFFICE)
     response = HttpResponse(import_template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="outcomes-template.xlsx"'
     return response
@@ -324,7 +307,7 @@ INTEGRITY = frozenset({Role.COMMITTEE_CLERK, Role.CITY_HR_OFFICER})
 
 @login_required
 def integrity_register(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request, INTEGRITY)
+    actor = acting(request, INTEGRITY)
     records = integrity.visible_records(actor)
     integrity.log_view(actor, "register")
     return render(
@@ -337,7 +320,7 @@ def integrity_register(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def integrity_record(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request, frozenset({Role.COMMITTEE_CLERK}))
+    actor = acting(request, frozenset({Role.COMMITTEE_CLERK}))
     post = request.POST
     try:
         try:
@@ -359,7 +342,7 @@ def integrity_record(request: HttpRequest) -> HttpResponse:
             note=post.get("note", ""),
         )
     except ActionRefused as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, "已记入诚信档案")
     return redirect("integrity")

@@ -63,11 +63,8 @@ def recommended(year: int) -> list[tuple[Application, str]]:
 def undecided(year: int) -> list[str]:
     """Accepted cases of the year that are neither a candidate of the evaluation nor decided by the committee (3.10,
     3.3b, 3.2.1c): the results cannot be posted or confirmed while any is left, or they would end as failures."""
-    out = []
-    for app in Application.objects.filter(year=year, state=State.ACCEPTED).order_by("pk"):
-        if not Candidate.objects.filter(application=app).exists():
-            out.append(applicant_name(app))
-    return out
+    waiting = Application.objects.filter(year=year, state=State.ACCEPTED, evaluation_candidate__isnull=True)
+    return [applicant_name(app) for app in waiting.order_by("pk")]
 
 
 def post_results(actor: Membership, year: int, *, starts_on: dt.date, today: dt.date | None = None) -> ResultsPublicity:
@@ -243,9 +240,9 @@ def confirm_results(actor: Membership, year: int, *, filing_document: str, today
                     issued_on=today,
                     way=entry.way,
                 )
-            if _is_decision(app) and not granted:
+            if before == State.RECOGNITION_DECIDED and not granted:
                 continue  # 7.2 binds evaluation (评审), not a recognition or determination refused
-            record_outcome(actor, app, _outcome(app, granted))
+            record_outcome(actor, app, _outcome(granted))
         publicity.confirmed_by, publicity.confirmed_at = actor.user, timezone.now()
         publicity.filing_document = filing_document
         publicity.save()
@@ -259,11 +256,7 @@ def _cancelled(application: Application, year: int) -> bool:
     return IntegrityRecord.objects.filter(id_number_digest=profile.id_number_digest, cancelled_year=year).exists()
 
 
-def _is_decision(application: Application) -> bool:
-    return RecognitionDecision.objects.filter(application=application).exists()
-
-
-def _outcome(application: Application, granted: bool) -> str:
+def _outcome(granted: bool) -> str:
     """*Decision:* every candidate goes to the committee's vote, the defence having no pass mark of its own here, so
     a case that ends not granted failed the committee's evaluation (7.2b); 7.2a (a failed defence) is read from the
     outcomes the office imports."""

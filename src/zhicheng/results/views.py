@@ -3,12 +3,9 @@ certificate verification (no sign-in: anyone may check a certificate)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -17,6 +14,7 @@ from zhicheng import clock
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
 from zhicheng.applications.labels import LEVEL_LABELS
+from zhicheng.applications.pages import acting, posted_date, posted_int
 from zhicheng.applications.services import ActionRefused
 from zhicheng.evaluation.models import Candidate, Meeting
 from zhicheng.intake.window import year_settings, zh_date
@@ -28,30 +26,9 @@ from zhicheng.results.models import Certificate, Objection, ResultEntry, Results
 READERS = frozenset({Role.COMMITTEE_CLERK, Role.CITY_HR_OFFICER})
 
 
-def _actor(request: HttpRequest, roles: frozenset[str]) -> Membership:
-    membership: Membership | None = getattr(request, "membership", None)
-    if membership is None or membership.role not in roles:
-        raise PermissionDenied("当前角色无权使用此页面")
-    return membership
-
-
-def _date(request: HttpRequest, name: str, label: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.POST.get(name, ""))
-    except ValueError as exc:
-        raise ActionRefused(f"{label}填写有误，请按“2023-12-04”的格式填写") from exc
-
-
-def _number(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError as exc:
-        raise ActionRefused("请选择要办理的人员或异议") from exc
-
-
 @login_required
 def office(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request, READERS)
+    actor = acting(request, READERS)
     year = settings.ZHICHENG_YEAR
     publicity = ResultsPublicity.objects.filter(year=year).first()
     meeting = Meeting.objects.filter(year=year).first()
@@ -66,7 +43,7 @@ def office(request: HttpRequest) -> HttpResponse:
             if publicity is None
             else [],
             "outside_cap": Candidate.objects.filter(year=year, passed_vote=True, within_cap=False).order_by("code"),
-            "entries": publicity.entries.all() if publicity else [],
+            "entries": publicity.entries.select_related("application__certificate") if publicity else [],
             "objections": Objection.objects.filter(entry__publicity=publicity).select_related("entry")
             if publicity
             else [],
@@ -82,26 +59,26 @@ def office(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def office_action(request: HttpRequest, what: str) -> HttpResponse:
-    actor = _actor(request, READERS)
+    actor = acting(request, READERS)
     year = settings.ZHICHENG_YEAR
     post = request.POST
     try:
         if what == "post":
-            publicity = services.post_results(actor, year, starts_on=_date(request, "starts_on", "公示开始日期"))
+            publicity = services.post_results(actor, year, starts_on=posted_date(post, "starts_on", "公示开始日期"))
             messages.success(request, f"评审结果已公示，{zh_date(publicity.earliest_end)}期满")
         elif what == "objection":
             services.record_objection(
                 actor,
-                _number(post.get("entry")),
+                posted_int(post, "entry", "被反映人"),
                 content=post.get("content", ""),
-                received_on=_date(request, "received_on", "收到日期"),
+                received_on=posted_date(post, "received_on", "收到日期"),
                 contact=post.get("contact", ""),
             )
             messages.success(request, "异议已登记")
         elif what == "handle":
             services.handle_objection(
                 actor,
-                _number(post.get("objection")),
+                posted_int(post, "objection", "异议"),
                 upheld=post.get("upheld") == "yes",
                 handling=post.get("handling", ""),
             )
