@@ -34,16 +34,23 @@ run: setup
 examples: setup
 	@for f in examples/*.yaml; do echo "════ $$f"; $(BIN)/zhicheng check $$f || exit $$?; done
 
+# Style, types, the house's floors (pyproject.toml [tool.importlinter]) and migrations that match the models.
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Every test on SQLite, and again on PostgreSQL when DATABASE_URL is set.
+# Every test on SQLite; when DATABASE_URL is set, again on PostgreSQL, and the browser walks (which test the
+# pages, not the database) run on PostgreSQL only, to keep the whole run well inside CI's time.
 test: lint
 	scripts/ensure-chromium
-	env -u DATABASE_URL $(BIN)/pytest
-	@if [ -n "$$DATABASE_URL" ]; then echo "── again on PostgreSQL"; $(BIN)/pytest; fi
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  env -u DATABASE_URL $(BIN)/pytest -m "not browser" && echo "── again on PostgreSQL, with the browser walks" && $(BIN)/pytest; \
+	else \
+	  $(BIN)/pytest; \
+	fi
 
 bench: setup
 	$(BIN)/python bench/bench_engine.py

@@ -17,9 +17,12 @@ from ninja.security import django_auth
 
 from zhicheng.accounts.models import Organisation, User
 from zhicheng.applications import services
-from zhicheng.applications.models import DecisionSnapshot, Profile
 from zhicheng.applications.permissions import visible_applications
+from zhicheng.cases.models import DecisionSnapshot
+from zhicheng.cases.refusals import ActionRefused
 from zhicheng.policy.facts import FactsError
+from zhicheng.records.facts import self_check
+from zhicheng.records.models import Profile
 
 api = NinjaAPI(title="职称评审 API", version="1", auth=django_auth, docs_url=None)  # cookie auth checks CSRF
 
@@ -127,7 +130,7 @@ def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]
 def act(request: HttpRequest, application_id: int, action: str, body: ActionIn) -> dict[str, Any]:
     try:
         application = services.perform(_membership(request), application_id, action, reason=body.reason, to=body.to)
-    except services.ActionRefused as exc:
+    except ActionRefused as exc:
         raise HttpError(409, "；".join(exc.reasons)) from exc
     return _out(application)
 
@@ -170,7 +173,7 @@ def check_profile(request: HttpRequest) -> dict[str, Any]:
     profile = Profile.objects.filter(user=_user(request)).first()
     if profile is None or not profile.facts:
         raise HttpError(404, "尚未填写申报人信息")
-    return services.self_check(profile).to_dict()
+    return self_check(profile).to_dict()
 
 
 class ApplicationIn(Schema):
@@ -205,7 +208,7 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> Any:
             dispatch_agency=_org(body.dispatch_agency),
             personnel_agency=_org(body.personnel_agency),
         )
-    except services.ActionRefused as exc:
+    except ActionRefused as exc:
         raise HttpError(409, "；".join(exc.reasons)) from exc
     return Status(201, _out(app))
 
@@ -231,7 +234,7 @@ class AppraisalIn(Schema):
 def _record(fn: Any) -> dict[str, str]:
     try:
         fn()
-    except services.ActionRefused as exc:
+    except ActionRefused as exc:
         raise HttpError(409, "；".join(exc.reasons)) from exc
     return {"detail": "已保存"}
 
@@ -290,5 +293,5 @@ def id_number(request: HttpRequest, application_id: int) -> dict[str, str]:
         raise HttpError(404, "申报不存在或无权查看")
     try:
         return {"id_number": services.reveal_id_number(actor, app)}
-    except services.ActionRefused as exc:
+    except ActionRefused as exc:
         raise HttpError(403, exc.reasons[0]) from exc

@@ -53,12 +53,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # The platform's floors, from the ground up (docs/architecture.md; pyproject.toml holds the rule).
     "zhicheng.accounts",
+    "zhicheng.round",
+    "zhicheng.cases",
+    "zhicheng.records",
     "zhicheng.applications",
     "zhicheng.intake",
-    "zhicheng.integrity",
     "zhicheng.evaluation",
     "zhicheng.results",
+    "zhicheng.demo",
 ]
 
 MIDDLEWARE = [
@@ -173,7 +177,7 @@ ZHICHENG_YEAR = int(os.environ.get("ZHICHENG_YEAR", "2023"))
 # The address the certificates' QR codes open (the public verification page), as the public reaches the server.
 # (empty: the address the request came in on).
 ZHICHENG_PUBLIC_URL = os.environ.get("ZHICHENG_PUBLIC_URL", "")
-# A rehearsal environment's date for the platform's rules (zhicheng.clock): empty in production.
+# A rehearsal environment's date for the platform's rules (zhicheng.round.clock): empty in production.
 ZHICHENG_TODAY = os.environ.get("ZHICHENG_TODAY", "")
 
 LOGGING = {

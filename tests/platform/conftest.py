@@ -15,7 +15,7 @@ from tests.policy.support import example
 from zhicheng.accounts.models import Area, Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
-from zhicheng.applications.models import Application
+from zhicheng.cases.models import Application
 
 PASSWORD = "test-password-123"
 CHROMIUM = "/usr/bin/chromium"

@@ -10,7 +10,7 @@ import pytest
 
 from tests.platform.conftest import CHROMIUM, PNG, Walk, World
 from zhicheng.accounts.roles import Role
-from zhicheng.applications.models import Application, State
+from zhicheng.cases.models import Application, State
 
 pytestmark = [
     pytest.mark.browser,

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.platform.conftest import CHROMIUM, Walk
-from zhicheng.applications.models import Application, State
+from zhicheng.cases.models import Application, State
 from zhicheng.evaluation.models import Assignment, Candidate, Meeting
 from zhicheng.results.models import Certificate, ResultsPublicity
 

@@ -17,9 +17,9 @@ from tests.platform.conftest import CHROMIUM, Walk, World, through_employer
 from zhicheng.accounts.models import Organisation
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
-from zhicheng.applications.models import Application, State
-from zhicheng.intake.models import EvaluationOutcome, EvaluationYear, HolidayArrangement
-from zhicheng.integrity.models import IntegrityRecord
+from zhicheng.cases.models import Application, State
+from zhicheng.records.models import EvaluationOutcome, IntegrityRecord
+from zhicheng.round.models import EvaluationYear, HolidayArrangement
 
 pytestmark = [
     pytest.mark.browser,

@@ -13,8 +13,9 @@ from tests.platform.conftest import CHROMIUM, Walk, World
 from tests.platform.test_evaluation import Spec, accepted, expert, meeting_with, one_group, sheet
 from zhicheng.accounts.models import Organisation
 from zhicheng.accounts.roles import OrgKind, Role
-from zhicheng.evaluation import services as ev
+from zhicheng.evaluation.meeting import cast_ballot, close_meeting
 from zhicheng.evaluation.models import Candidate
+from zhicheng.evaluation.scoring import submit_score
 from zhicheng.results.models import Certificate
 from zhicheng.results.services import mask_name
 
@@ -34,17 +35,17 @@ def test_results_publicity_confirmation_and_verification_in_the_browser(
     one_group(cases, [e for _, e in experts])
     for member, _ in experts:
         for c in Candidate.objects.all():
-            ev.submit_score(member, c.pk, **sheet())
+            submit_score(member, c.pk, **sheet())
     meeting_with(cases.office, [e for _, e in experts])
     for member, _ in experts:
         for c in Candidate.objects.all():
-            ev.cast_ballot(member, 2023, c.pk, "for")
-    ev.close_meeting(cases.office, 2023)
+            cast_ballot(member, 2023, c.pk, "for")
+    close_meeting(cases.office, 2023)
     world.person("cityhr", Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU))
     walk = Walk(live_server, browser, "results")
     session, press, snap = walk.session, walk.press, walk.snap
 
-    # A rehearsal date (zhicheng.clock): the office posts on 2023-12-28 …
+    # A rehearsal date (zhicheng.round.clock): the office posts on 2023-12-28 …
     settings.ZHICHENG_TODAY = "2023-12-28"
     page = session(cases.office.user.username)
     page.goto(f"{live_server.url}/results/")

@@ -11,11 +11,12 @@ from django.core.management import call_command
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
 from zhicheng.applications import services
-from zhicheng.applications.models import Application, State
-from zhicheng.applications.services import ActionRefused
+from zhicheng.cases.models import Application, State
+from zhicheng.cases.refusals import ActionRefused
 from zhicheng.intake import services as intake
 from zhicheng.intake.models import SubmissionBatch
-from zhicheng.integrity import services as integrity
+from zhicheng.records import integrity
+from zhicheng.records.facts import engine_facts
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_the_demo_entrusted_case_waits_for_the_city_hr_bureau_and_last_year_is_o
     assert entrusted.steps.get().role == Role.CITY_HR_OFFICER
     with pytest.raises(ActionRefused, match="委托函"):
         services.perform(city_hr, entrusted.pk, "approve")
-    facts = services.engine_facts(entrusted.applicant.profile, 2023)
+    facts = engine_facts(entrusted.applicant.profile, 2023)
     assert facts.last_year is not None and facts.last_year.outcome == "failed_committee"
 
 

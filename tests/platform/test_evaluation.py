@@ -15,9 +15,25 @@ from tests.policy.support import example
 from zhicheng.accounts.models import Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
-from zhicheng.applications.models import Application
-from zhicheng.evaluation import services as ev
+from zhicheng.cases.models import Application
+from zhicheng.evaluation.anonymity import needs_fixing, redact_materials
+from zhicheng.evaluation.assignment import apply_assignment, assign_expert, expert_candidates, panel, plan_assignment
+from zhicheng.evaluation.caps import recompute_caps
+from zhicheng.evaluation.experts import add_expert, declare_conflict, pin_conflict
+from zhicheng.evaluation.groups import build_groups, move_candidate, rename_group
+from zhicheng.evaluation.meeting import (
+    cast_ballot,
+    close_meeting,
+    open_meeting,
+    prepare_meeting,
+    quorum_met,
+    record_attendance,
+    tally,
+    vote_passes,
+)
 from zhicheng.evaluation.models import Assignment, Expert
+from zhicheng.evaluation.outcome import results
+from zhicheng.evaluation.scoring import correct_score, score_summary, submit_score
 from zhicheng.intake import services as intake
 
 IN_WINDOW = dt.datetime(2023, 10, 16, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -109,7 +125,7 @@ def expert(
     organisation_name: str = "太原理工大学",
 ) -> tuple[Membership, Expert]:
     m = world.person(username, Role.EXPERT, None)
-    made = ev.add_expert(
+    made = add_expert(
         office,
         2023,
         user=User.objects.get(username=username),
@@ -140,7 +156,7 @@ import re  # noqa: E402
 import pytest  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from zhicheng.applications.services import ActionRefused  # noqa: E402
+from zhicheng.cases.refusals import ActionRefused  # noqa: E402
 from zhicheng.evaluation.models import (  # noqa: E402
     Ballot,
     BallotCast,
@@ -152,7 +168,7 @@ from zhicheng.evaluation.models import (  # noqa: E402
     Minutes,
     Score,
 )
-from zhicheng.intake.window import year_settings  # noqa: E402
+from zhicheng.round.year import year_settings  # noqa: E402
 
 ROLES_NOT_OFFICE = ("applicant", "expert")
 
@@ -164,23 +180,23 @@ def login(membership: Membership) -> Client:
 
 
 def meeting_with(office: Membership, present: list[Expert]) -> Meeting:
-    ev.prepare_meeting(office, 2023, dt.date(2023, 12, 1))
-    ev.record_attendance(office, 2023, [e.pk for e in present])
-    return ev.open_meeting(office, 2023)
+    prepare_meeting(office, 2023, dt.date(2023, 12, 1))
+    record_attendance(office, 2023, [e.pk for e in present])
+    return open_meeting(office, 2023)
 
 
 def one_group(cases: Cases, experts: list[Expert]) -> None:
-    ev.build_groups(cases.office, 2023)
+    build_groups(cases.office, 2023)
     plan = {g.pk: [] for g in Group.objects.filter(year=2023)}
     first = Group.objects.filter(year=2023).order_by("code").first()
     assert first is not None
     plan[first.pk] = [e.pk for e in experts]
-    ev.apply_assignment(cases.office, 2023, plan)
+    apply_assignment(cases.office, 2023, plan)
 
 
 def test_groups_by_specialty_with_the_grassroots_apart_5b_5c(world: World) -> None:
     cases = accepted(world, [Spec("a1"), Spec("a2", grassroots=True), Spec("a3")])
-    groups = ev.build_groups(cases.office, 2023)
+    groups = build_groups(cases.office, 2023)
     assert [g.code for g in groups] == ["E01", "E01-J"]
     by_code = {c.application_id: c for c in Candidate.objects.all()}
     grassroots = by_code[cases.by_user["a2"].pk]
@@ -189,11 +205,11 @@ def test_groups_by_specialty_with_the_grassroots_apart_5b_5c(world: World) -> No
     codes = [c.code for c in by_code.values()]
     assert all(re.fullmatch(r"2023-GC-\d{3}", c) for c in codes) and len(set(codes)) == 3
     # Run again: nothing is doubled; the office renames a group and moves a candidate.
-    ev.build_groups(cases.office, 2023)
+    build_groups(cases.office, 2023)
     assert Candidate.objects.count() == 3
     e01 = Group.objects.get(code="E01")
-    ev.rename_group(cases.office, e01.pk, "工程师·建筑工程类第一组")
-    ev.move_candidate(cases.office, grassroots.pk, e01.pk)
+    rename_group(cases.office, e01.pk, "工程师·建筑工程类第一组")
+    move_candidate(cases.office, grassroots.pk, e01.pk)
     assert Candidate.objects.get(pk=grassroots.pk).group.name == "工程师·建筑工程类第一组"
     assert EvaluationEvent.objects.filter(action="move", candidate=grassroots).exists()
     # Quantified items computed from the stored facts (5a).
@@ -208,10 +224,10 @@ def test_expert_pages_never_show_who_the_applicant_is_5b_R18(world: World) -> No
     m, expert1 = expert(world, cases.office, "expert")
     _m2, expert2 = expert(world, cases.office, "expert2")
     one_group(cases, [expert1, expert2])
-    ev.build_groups(cases.office, 2023)
+    build_groups(cases.office, 2023)
     app = cases.by_user["applicant"]
     flagged = Candidate.objects.get(application=app)
-    assert ev.needs_fixing(flagged) == [{"where": "答辩材料", "kinds": ["县（市、区）"], "fixed": False}]
+    assert needs_fixing(flagged) == [{"where": "答辩材料", "kinds": ["县（市、区）"], "fixed": False}]
     secrets_ = ["申报人applicant", "142201198805120314", "原平市测试工程有限公司", "原平市", "原平", str(app.applicant)]
     client = login(m)
     pages = []
@@ -226,10 +242,10 @@ def test_expert_pages_never_show_who_the_applicant_is_5b_R18(world: World) -> No
     assert "待评委会办公室做匿名处理" in page and "原平市从事施工" not in page
     pages.append(page)
     with pytest.raises(ActionRefused, match="匿名处理"):
-        ev.submit_score(m, flagged.pk, **sheet())
+        submit_score(m, flagged.pk, **sheet())
     with pytest.raises(ActionRefused, match="仍含有县"):
-        ev.redact_materials(cases.office, flagged.pk, summary_text=SUMMARY, defence_text=DEFENCE + "原平市")
-    ev.redact_materials(cases.office, flagged.pk, summary_text=SUMMARY, defence_text=DEFENCE + "本人在某县从事施工。")
+        redact_materials(cases.office, flagged.pk, summary_text=SUMMARY, defence_text=DEFENCE + "原平市")
+    redact_materials(cases.office, flagged.pk, summary_text=SUMMARY, defence_text=DEFENCE + "本人在某县从事施工。")
     page = get(f"/evaluation/expert/{flagged.code}/")
     assert "某县从事施工" in page and "深基坑支护结构变形监测分析" in page
     pages.append(page)
@@ -274,21 +290,21 @@ def test_expert_pool_title_and_term_R22(world: World) -> None:
         "term_start": dt.date(2023, 1, 1),
     }
     with pytest.raises(ActionRefused, match="每届任期不得超过3年"):
-        ev.add_expert(office, 2023, title="senior_engineer", term_end=dt.date(2026, 1, 2), **kw)
+        add_expert(office, 2023, title="senior_engineer", term_end=dt.date(2026, 1, 2), **kw)
     with pytest.raises(ActionRefused, match="工程师以上职称"):
-        ev.add_expert(office, 2023, title="assistant_engineer", term_end=dt.date(2025, 12, 31), **kw)
+        add_expert(office, 2023, title="assistant_engineer", term_end=dt.date(2025, 12, 31), **kw)
     applicant = world.person("notexpert", Role.APPLICANT, None)
     with pytest.raises(ActionRefused, match="评审专家"):
-        ev.add_expert(office, 2023, title="engineer", term_end=dt.date(2025, 12, 31), **{**kw, "user": applicant.user})
+        add_expert(office, 2023, title="engineer", term_end=dt.date(2025, 12, 31), **{**kw, "user": applicant.user})
     with pytest.raises(ActionRefused, match="评委会办公室"):
-        ev.add_expert(m, 2023, title="engineer", term_end=dt.date(2025, 12, 31), **kw)
-    made = ev.add_expert(office, 2023, title="engineer", term_end=dt.date(2026, 1, 1), **kw)
+        add_expert(m, 2023, title="engineer", term_end=dt.date(2025, 12, 31), **kw)
+    made = add_expert(office, 2023, title="engineer", term_end=dt.date(2026, 1, 1), **kw)
     assert made.term_end == dt.date(2026, 1, 1)
 
 
 def test_conflicts_found_declared_pinned_and_assignment_respects_them_R22(world: World) -> None:
     cases = accepted(world, [Spec("a1"), Spec("a2", employer="原平市另一工程有限公司"), Spec("a3")])
-    ev.build_groups(cases.office, 2023)
+    build_groups(cases.office, 2023)
     employer = cases.employers["原平市测试工程有限公司"]
     hr_bureau = world.area("原平市").hr_bureau
     _, same_employer = expert(world, cases.office, "e1", organisation=employer)
@@ -300,24 +316,24 @@ def test_conflicts_found_declared_pinned_and_assignment_respects_them_R22(world:
     assert ("e1", c1.pk, "employer") in sources and ("e1", c3.pk, "employer") in sources
     assert ("e1", c2.pk, "employer") not in sources
     assert {("e2", c.pk, "review_chain") for c in (c1, c2, c3)} <= sources  # the county HR bureau reviewed all
-    ev.declare_conflict(m3, c2.pk, "亲属关系")
-    ev.pin_conflict(cases.office, e4.pk, c1.pk, "曾为同事")
+    declare_conflict(m3, c2.pk, "亲属关系")
+    pin_conflict(cases.office, e4.pk, c1.pk, "曾为同事")
     with pytest.raises(ActionRefused, match="评委会办公室"):
-        ev.pin_conflict(m3, e4.pk, c1.pk, "x")
+        pin_conflict(m3, e4.pk, c1.pk, "x")
     # The preview changes nothing; the specialty's experts with fewest conflicts come first.
-    plan = ev.plan_assignment(2023)
+    plan = plan_assignment(2023)
     assert not Assignment.objects.exists()
     assert [e.pk for e in plan[0].experts][:1] == [e3.pk] and any("非本专业" in w for w in plan[0].warnings)
-    ev.apply_assignment(cases.office, 2023, {row.group.pk: [e.pk for e in row.experts] for row in plan})
+    apply_assignment(cases.office, 2023, {row.group.pk: [e.pk for e in row.experts] for row in plan})
     assert Assignment.objects.count() == 4
     # A conflicted expert is off that candidate's panel: never sees, scores or votes on it.
-    assert same_employer not in ev.panel(c1) and e3 in ev.panel(c1)
-    assert c2 not in ev.expert_candidates(e3) and c1 in ev.expert_candidates(e3)
-    assert c2 in [c for c in ev.expert_candidates(same_employer)]
+    assert same_employer not in panel(c1) and e3 in panel(c1)
+    assert c2 not in expert_candidates(e3) and c1 in expert_candidates(e3)
+    assert c2 in [c for c in expert_candidates(same_employer)]
     with pytest.raises(ActionRefused, match="回避"):
-        ev.submit_score(m3, c2.pk, **sheet())
-    assert chain not in ev.panel(c3)
-    ev.assign_expert(cases.office, e4.pk, None)
+        submit_score(m3, c2.pk, **sheet())
+    assert chain not in panel(c3)
+    assign_expert(cases.office, e4.pk, None)
     assert Assignment.objects.count() == 3
 
 
@@ -325,11 +341,11 @@ def test_vote_rule_edges_R22() -> None:
     from fractions import Fraction
 
     two_thirds = Fraction(2, 3)
-    assert ev.vote_passes(2, 3, two_thirds) and not ev.vote_passes(1, 3, two_thirds)  # exactly 2/3; one below
-    assert ev.vote_passes(4, 6, two_thirds) and not ev.vote_passes(3, 6, two_thirds)
-    assert not ev.vote_passes(2, 4, two_thirds) and ev.vote_passes(2, 3, two_thirds)  # a recusal: 4 → 3
-    assert not ev.vote_passes(0, 0, two_thirds)
-    assert ev.quorum_met(4, 6, two_thirds) and not ev.quorum_met(3, 6, two_thirds)
+    assert vote_passes(2, 3, two_thirds) and not vote_passes(1, 3, two_thirds)  # exactly 2/3; one below
+    assert vote_passes(4, 6, two_thirds) and not vote_passes(3, 6, two_thirds)
+    assert not vote_passes(2, 4, two_thirds) and vote_passes(2, 3, two_thirds)  # a recusal: 4 → 3
+    assert not vote_passes(0, 0, two_thirds)
+    assert quorum_met(4, 6, two_thirds) and not quorum_met(3, 6, two_thirds)
 
 
 def test_the_meeting_quorum_ballots_and_recusal_R22(world: World) -> None:
@@ -338,41 +354,41 @@ def test_the_meeting_quorum_ballots_and_recusal_R22(world: World) -> None:
     one_group(cases, [e for _, e in experts])
     c1, c2, c3 = (Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2", "a3"))
     present = [e for _, e in experts[:4]]
-    ev.prepare_meeting(cases.office, 2023, dt.date(2023, 12, 1))
-    ev.record_attendance(cases.office, 2023, [e.pk for e in present[:3]])
+    prepare_meeting(cases.office, 2023, dt.date(2023, 12, 1))
+    record_attendance(cases.office, 2023, [e.pk for e in present[:3]])
     with pytest.raises(ActionRefused, match="未达到评委会委员6人的三分之二"):
-        ev.open_meeting(cases.office, 2023)
-    ev.record_attendance(cases.office, 2023, [e.pk for e in present])
+        open_meeting(cases.office, 2023)
+    record_attendance(cases.office, 2023, [e.pk for e in present])
     m = {e.pk: mm for mm, e in experts}
     with pytest.raises(ActionRefused, match="不在表决中"):
-        ev.cast_ballot(m[present[0].pk], 2023, c1.pk, "for")
-    ev.pin_conflict(cases.office, present[3].pk, c2.pk, "利害关系")
-    ev.open_meeting(cases.office, 2023)
+        cast_ballot(m[present[0].pk], 2023, c1.pk, "for")
+    pin_conflict(cases.office, present[3].pk, c2.pk, "利害关系")
+    open_meeting(cases.office, 2023)
     with pytest.raises(ActionRefused, match="出席"):
-        ev.record_attendance(cases.office, 2023, [e.pk for e in present[:3]])
+        record_attendance(cases.office, 2023, [e.pk for e in present[:3]])
 
     def votes(c: Candidate, choices: list[str]) -> None:
         for e, choice in zip(present, choices, strict=False):
             if choice:
-                ev.cast_ballot(m[e.pk], 2023, c.pk, choice)
+                cast_ballot(m[e.pk], 2023, c.pk, choice)
 
     votes(c1, ["for", "for", "for", "against"])  # 3 of 4: passes
     votes(c2, ["for", "for", "against", ""])  # 2 of 3 (one recused): exactly two thirds, passes
     votes(c3, ["for", "for", "against", "abstain"])  # 2 of 4: one below, fails
     with pytest.raises(ActionRefused, match="回避"):
-        ev.cast_ballot(m[present[3].pk], 2023, c2.pk, "for")
+        cast_ballot(m[present[3].pk], 2023, c2.pk, "for")
     with pytest.raises(ActionRefused, match="重复投票"):
-        ev.cast_ballot(m[present[0].pk], 2023, c1.pk, "against")
+        cast_ballot(m[present[0].pk], 2023, c1.pk, "against")
     with pytest.raises(ActionRefused, match="未登记出席"):
-        ev.cast_ballot(experts[5][0], 2023, c1.pk, "for")
+        cast_ballot(experts[5][0], 2023, c1.pk, "for")
     with pytest.raises(ActionRefused, match="评审专家本人"):  # no proxy: the office cannot vote for anyone
-        ev.cast_ballot(cases.office, 2023, c1.pk, "for")
+        cast_ballot(cases.office, 2023, c1.pk, "for")
     with pytest.raises(ActionRefused, match="表决结束后"):
-        ev.tally(Meeting.objects.get())
-    ev.close_meeting(cases.office, 2023)
+        tally(Meeting.objects.get())
+    close_meeting(cases.office, 2023)
     with pytest.raises(ActionRefused, match="不接受补投"):
-        ev.cast_ballot(m[present[3].pk], 2023, c3.pk, "for")
-    got = {r.code: (r.votes_for, r.eligible_voters, r.passed_vote) for r in ev.results(2023)}
+        cast_ballot(m[present[3].pk], 2023, c3.pk, "for")
+    got = {r.code: (r.votes_for, r.eligible_voters, r.passed_vote) for r in results(2023)}
     assert got == {c1.code: (3, 4, True), c2.code: (2, 3, True), c3.code: (2, 4, False)}
     minutes = Minutes.objects.get()
     import hashlib
@@ -389,15 +405,15 @@ def test_pass_rate_caps_rank_by_score_5c(world: World) -> None:
     one_group(cases, [e for _, e in experts])
     cs = [Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2", "a3")]
     for (mm, _), c in ((x, c) for x in experts for c in cs):
-        ev.submit_score(mm, c.pk, **sheet(defence=10 + 5 * cs.index(c)))
+        submit_score(mm, c.pk, **sheet(defence=10 + 5 * cs.index(c)))
     settings_ = year_settings(2023)
     settings_.pass_rates = {"default": 0.5}
     settings_.save()
     meeting_with(cases.office, [e for _, e in experts])
     for (mm, _), c in ((x, c) for x in experts for c in cs):
-        ev.cast_ballot(mm, 2023, c.pk, "for")
-    ev.close_meeting(cases.office, 2023)
-    rows = {r.code: r for r in ev.results(2023)}
+        cast_ballot(mm, 2023, c.pk, "for")
+    close_meeting(cases.office, 2023)
+    rows = {r.code: r for r in results(2023)}
     best = rows[cs[2].code]
     assert all(r.passed_vote for r in rows.values())
     assert best.within_cap and best.rank_in_group == 1 and best.passed
@@ -406,8 +422,8 @@ def test_pass_rate_caps_rank_by_score_5c(world: World) -> None:
     assert "超出本组通过率" in page
     settings_.pass_rates = {"default": 0.5, "E01": 1.0}
     settings_.save()
-    ev.recompute_caps(cases.office, 2023)
-    assert all(r.within_cap for r in ev.results(2023))
+    recompute_caps(cases.office, 2023)
+    assert all(r.within_cap for r in results(2023))
 
 
 def test_secret_ballot_no_vote_is_recoverable_R22(world: World) -> None:
@@ -434,17 +450,17 @@ def test_secret_ballot_no_vote_is_recoverable_R22(world: World) -> None:
         try:
             with transaction.atomic():
                 for (mm, _), choice in zip(experts, choices, strict=True):
-                    ev.cast_ballot(mm, 2023, c.pk, choice)
+                    cast_ballot(mm, 2023, c.pk, choice)
                     out.append(normal(login(mm).get("/evaluation/expert/").content.decode()))
                 out.append(normal(login(cases.office).get("/evaluation/").content.decode()))
-                ev.close_meeting(cases.office, 2023)
+                close_meeting(cases.office, 2023)
                 for who in [cases.office, city_hr] + [mm for mm, _ in experts]:
                     out.append(normal(login(who).get("/evaluation/").content.decode()))
                     out.append(normal(login(who).get("/evaluation/expert/").content.decode()))
                 events = EvaluationEvent.objects.values_list("action", "payload", "candidate_id")
                 out.append(normal(repr(sorted(repr(e) for e in events))))
                 out.append(repr(sorted(Ballot.objects.values_list("candidate_id", "choice"))))
-                out.append(repr([(r.votes_for, r.passed_vote) for r in ev.results(2023)]))
+                out.append(repr([(r.votes_for, r.passed_vote) for r in results(2023)]))
                 raise RuntimeError("roll back")
         except RuntimeError:
             pass
@@ -459,36 +475,36 @@ def test_secret_ballot_no_vote_is_recoverable_R22(world: World) -> None:
 def test_a_correction_keeps_the_old_score_and_sheets_are_validated_5a(world: World) -> None:
     cases = accepted(world, [Spec("a1"), Spec("a2", grassroots=True)])
     (m, e1), (m2, e2) = expert(world, cases.office, "e1"), expert(world, cases.office, "e2")
-    ev.build_groups(cases.office, 2023)
+    build_groups(cases.office, 2023)
     g1, g2 = Group.objects.order_by("code")
-    ev.apply_assignment(cases.office, 2023, {g1.pk: [e1.pk], g2.pk: [e2.pk]})
+    apply_assignment(cases.office, 2023, {g1.pk: [e1.pk], g2.pk: [e2.pk]})
     c = Candidate.objects.get(application=cases.by_user["a1"])
     bad = sheet()
     bad["defence"]["theory"] = 31
     with pytest.raises(ActionRefused, match="0至30分"):
-        ev.submit_score(m, c.pk, **bad)
+        submit_score(m, c.pk, **bad)
     no_reason = sheet()
     no_reason["quantified"]["awards"]["reason"] = ""
     with pytest.raises(ActionRefused, match="须写明理由"):
-        ev.submit_score(m, c.pk, **no_reason)
+        submit_score(m, c.pk, **no_reason)
     adjusted = sheet()
     adjusted["quantified"]["education"] = {"points": 6, "reason": ""}
     with pytest.raises(ActionRefused, match="调整平台计算的「学历」须写明理由"):
-        ev.submit_score(m, c.pk, **adjusted)
-    first = ev.submit_score(m, c.pk, **sheet(defence=20))
+        submit_score(m, c.pk, **adjusted)
+    first = submit_score(m, c.pk, **sheet(defence=20))
     with pytest.raises(ActionRefused, match="更正"):
-        ev.submit_score(m, c.pk, **sheet(defence=25))
+        submit_score(m, c.pk, **sheet(defence=25))
     with pytest.raises(ActionRefused, match="理由"):
-        ev.correct_score(m, c.pk, reason=" ", **sheet(defence=25))
+        correct_score(m, c.pk, reason=" ", **sheet(defence=25))
     with pytest.raises(ActionRefused, match="不在您的答辩组"):
-        ev.submit_score(m2, c.pk, **sheet())
-    second = ev.correct_score(m, c.pk, reason="第一项录入有误", **sheet(defence=25))
+        submit_score(m2, c.pk, **sheet())
+    second = correct_score(m, c.pk, reason="第一项录入有误", **sheet(defence=25))
     old = Score.objects.get(pk=first.pk)
     assert not old.current and old.defence_total == first.defence_total and second.supersedes_id == first.pk
-    assert ev.score_summary(c).mean == second.defence_total and ev.score_summary(c).scored == 1
+    assert score_summary(c).mean == second.defence_total and score_summary(c).scored == 1
     # Grassroots weighting (5c): the same sheet weighs front-line years and on-the-job results more.
     g = Candidate.objects.get(application=cases.by_user["a2"])
-    s = ev.submit_score(m2, g.pk, **sheet(work=20))
+    s = submit_score(m2, g.pk, **sheet(work=20))
     plain = sum(float(v["points"]) for v in s.quantified.values())
     assert float(s.quantified_total) > plain  # full marks on the heavier items lift the weighted score
 
@@ -499,15 +515,15 @@ def test_wrong_roles_are_refused(world: World) -> None:
     applicant = Membership.objects.get(user__username="a1", role=Role.APPLICANT)
     for who in (applicant, m):
         with pytest.raises(ActionRefused, match="评委会办公室"):
-            ev.build_groups(who, 2023)
-    ev.build_groups(cases.office, 2023)
+            build_groups(who, 2023)
+    build_groups(cases.office, 2023)
     c = Candidate.objects.get()
     with pytest.raises(ActionRefused, match="评审专家本人"):
-        ev.submit_score(cases.office, c.pk, **sheet())
+        submit_score(cases.office, c.pk, **sheet())
     with pytest.raises(ActionRefused, match="评审专家本人"):
-        ev.declare_conflict(applicant, c.pk, "x")
+        declare_conflict(applicant, c.pk, "x")
     with pytest.raises(ActionRefused, match="评委会办公室"):
-        ev.open_meeting(m, 2023)
+        open_meeting(m, 2023)
     city_hr = world.person("cityhr", Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU))
     viewer = login(city_hr)
     assert viewer.get("/evaluation/").status_code == 200
@@ -522,12 +538,12 @@ def test_wrong_roles_are_refused(world: World) -> None:
 def test_the_demo_seeds_experts_and_groups_once(world: World) -> None:
     import io
 
-    from zhicheng.evaluation import demo
+    from zhicheng.demo import evaluation as demo
 
     accepted(world, [Spec("a1"), Spec("a2", grassroots=True)])
     out = io.StringIO()
-    demo.seed(out)
-    demo.seed(out)
+    demo.load(out)
+    demo.load(out)
     assert Expert.objects.filter(year=2023).count() == 5 and Group.objects.count() == 2
     assert Assignment.objects.count() == 4 and "专家5人" in out.getvalue()
     assert User.objects.get(username="expert2").check_password("zhicheng-demo-2023")

@@ -11,7 +11,9 @@ import pytest
 
 from tests.platform.conftest import CHROMIUM, PASSWORD, World
 from tests.platform.test_evaluation import Spec, accepted, expert
-from zhicheng.evaluation import services as ev
+from zhicheng.evaluation.assignment import apply_assignment
+from zhicheng.evaluation.groups import build_groups
+from zhicheng.evaluation.meeting import open_meeting, prepare_meeting, record_attendance
 from zhicheng.evaluation.models import BallotCast, Candidate, Group, Score
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "evaluation"
@@ -27,12 +29,12 @@ def test_an_expert_scores_and_votes_in_the_browser(live_server: Any, browser: An
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     cases = accepted(world, [Spec("a1")])
     _, seat = expert(world, cases.office, "expert")
-    ev.build_groups(cases.office, 2023)
+    build_groups(cases.office, 2023)
     group = Group.objects.get()
-    ev.apply_assignment(cases.office, 2023, {group.pk: [seat.pk]})
-    ev.prepare_meeting(cases.office, 2023, dt.date(2023, 12, 1))
-    ev.record_attendance(cases.office, 2023, [seat.pk])
-    ev.open_meeting(cases.office, 2023)
+    apply_assignment(cases.office, 2023, {group.pk: [seat.pk]})
+    prepare_meeting(cases.office, 2023, dt.date(2023, 12, 1))
+    record_attendance(cases.office, 2023, [seat.pk])
+    open_meeting(cases.office, 2023)
     code = Candidate.objects.get().code
 
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})

@@ -14,12 +14,15 @@ from tests.platform.conftest import World, through_employer
 from zhicheng.accounts.models import Organisation, SensitiveView
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
-from zhicheng.applications.models import Application, State
-from zhicheng.applications.services import ActionRefused
+from zhicheng.cases.models import Application, State
+from zhicheng.cases.refusals import ActionRefused
 from zhicheng.intake import services as intake
-from zhicheng.intake.models import EvaluationYear, HolidayArrangement, SubmissionBatch
-from zhicheng.intake.window import window_state
-from zhicheng.integrity import services as integrity
+from zhicheng.intake.models import SubmissionBatch
+from zhicheng.records import integrity
+from zhicheng.records.facts import engine_facts, self_check
+from zhicheng.records.models import Profile
+from zhicheng.round.models import EvaluationYear, HolidayArrangement
+from zhicheng.round.window import window_state
 
 BJ = ZoneInfo("Asia/Shanghai")
 
@@ -216,8 +219,8 @@ def test_an_integrity_ban_stops_an_application(county_case: dict[str, Any], offi
         ban_years=2,
         note="论文剽窃",
     )
-    profile = services.Profile.objects.get(user=applicant.user)
-    decision = services.self_check(profile)
+    profile = Profile.objects.get(user=applicant.user)
+    decision = self_check(profile)
     finding = next(f for f in decision.exclusions if f.condition == "no_integrity_ban")
     assert finding.status == "fail" and decision.levels["engineer"].outcome == "ineligible"
     services.applicant_pledge(applicant, pk)
@@ -225,7 +228,7 @@ def test_an_integrity_ban_stops_an_application(county_case: dict[str, Any], offi
         services.perform(applicant, pk, "submit")
     # The applicant cannot declare the record away: the register is the source.
     services.save_profile(applicant.user, {**profile.facts, "integrity_records": []})
-    assert services.engine_facts(services.Profile.objects.get(user=applicant.user)).integrity_records
+    assert engine_facts(Profile.objects.get(user=applicant.user)).integrity_records
 
 
 def test_integrity_records_are_seen_by_the_office_and_the_city_hr_bureau_only(

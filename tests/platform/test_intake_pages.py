@@ -15,9 +15,9 @@ from tests.platform.conftest import World, through_employer
 from zhicheng.accounts.models import Organisation, SensitiveView
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
-from zhicheng.applications.models import Application, State
+from zhicheng.cases.models import Application, State
 from zhicheng.intake import services as intake
-from zhicheng.intake.models import EvaluationYear, HolidayArrangement
+from zhicheng.round.models import EvaluationYear, HolidayArrangement
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_channel_submits_and_the_office_accepts_in_the_pages(
     assert rows[1][0] == "编号" and rows[2][0] == pk
     none = desk.get("/office/export.xlsx", {"area": "代县"})
     assert len(list(load_workbook(io.BytesIO(none.content)).active.iter_rows())) == 2  # type: ignore[union-attr]
-    batch_pdf = desk.get(f"/office/batches/{Application.objects.get(pk=pk).batch_id}/summary.pdf")
+    batch_pdf = desk.get(f"/office/batches/{Application.objects.get(pk=pk).batch_entry.batch_id}/summary.pdf")
     assert batch_pdf.content.startswith(b"%PDF-")
     html = desk.get(f"/office/applications/{pk}/").content.decode()
     assert "系统核查" in html and "专业技术工作总结" in html

@@ -17,11 +17,12 @@ from tests.platform.conftest import PDF, World, through_employer
 from zhicheng.accounts.models import Membership, Organisation
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
-from zhicheng.applications.models import Application, Profile, State
-from zhicheng.applications.services import ActionRefused
+from zhicheng.cases.models import Application, State
+from zhicheng.cases.refusals import ActionRefused
 from zhicheng.intake import services as intake
-from zhicheng.intake.models import EvaluationOutcome
-from zhicheng.intake.outcomes import import_outcomes, last_year_fact, record_outcome
+from zhicheng.records.facts import engine_facts
+from zhicheng.records.models import EvaluationOutcome, Profile
+from zhicheng.records.outcomes import import_outcomes, last_year_fact, record_outcome
 
 IN_WINDOW = dt.datetime(2023, 10, 16, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -83,10 +84,10 @@ def test_an_entrusted_case_arrives_through_the_city_hr_bureau_with_its_letter(
         "forwarded_on": dt.date(2023, 10, 10),
     }
     with pytest.raises(ActionRefused, match="市人社局"):
-        intake.record_entrustment(county, app.pk, **letter)
+        services.record_entrustment(county, app.pk, **letter)
     with pytest.raises(ActionRefused, match="不能早于"):
-        intake.record_entrustment(city_hr, app.pk, **{**letter, "forwarded_on": dt.date(2023, 9, 1)})
-    entrustment = intake.record_entrustment(city_hr, app.pk, **letter)
+        services.record_entrustment(city_hr, app.pk, **{**letter, "forwarded_on": dt.date(2023, 9, 1)})
+    entrustment = services.record_entrustment(city_hr, app.pk, **letter)
     services.perform(city_hr, app.pk, "approve", reason="同意函转")
     assert Application.objects.get(pk=app.pk).state == State.READY_FOR_COMMITTEE
     batch = intake.submit_batch(city_hr, 2023, now=IN_WINDOW, entrustment_id=entrustment.pk)
@@ -199,7 +200,7 @@ def test_a_series_transfer_is_marked_and_only_level_for_level(world: World) -> N
     app = services.create_application(
         applicant, level="engineer", path="engineer_transfer", employer=employer, area=employer.area
     )
-    from zhicheng.applications.labels import case_kind
+    from zhicheng.cases.kinds import case_kind
 
     assert case_kind(app) == "转系列评审"
     profile = Profile.objects.get(user=applicant.user)
@@ -276,7 +277,7 @@ def test_last_years_failed_committee_from_the_record_overrides_the_applicants_wo
         "outcome": "failed_committee",
         "applied_on": "2022-10-20",
     }
-    facts = services.engine_facts(profile, 2023)
+    facts = engine_facts(profile, 2023)
     assert facts.last_year is not None and facts.last_year.outcome == "failed_committee"
     services.applicant_pledge(applicant, pk)
     with pytest.raises(ActionRefused, match=r"7\.2|上年度"):
@@ -351,7 +352,7 @@ def test_the_city_hr_bureau_forwards_one_batch_per_entrustment_letter_7_1(world:
         services.perform(applicant, app.pk, "submit")
         through_employer(app, leader)
         letters.append(
-            intake.record_entrustment(
+            services.record_entrustment(
                 city_hr,
                 app.pk,
                 entrusting_department="中国测试铁路工程集团有限公司",
@@ -375,7 +376,7 @@ def test_the_office_cannot_accept_a_case_the_engine_now_refuses_8_4(
     ready_case: dict[str, Any], office: Membership
 ) -> None:
     """不符合的当面退回: a ban recorded after the channel submitted makes the re-run ineligible (8.2)."""
-    from zhicheng.integrity import services as integrity
+    from zhicheng.records import integrity
 
     pk = ready_case["application"].pk
     intake.submit_batch(ready_case["iit"], 2023, now=IN_WINDOW)
@@ -396,7 +397,7 @@ def test_the_office_cannot_accept_a_case_the_engine_now_refuses_8_4(
 
 
 def test_a_technician_is_determined_on_the_record_not_heard_in_a_group_3_2_1c(world: World, office: Membership) -> None:
-    from zhicheng.evaluation import services as ev
+    from zhicheng.evaluation.groups import build_groups
     from zhicheng.evaluation.models import Candidate
 
     employer = world.employer("原平市技术员测试公司")
@@ -414,7 +415,7 @@ def test_a_technician_is_determined_on_the_record_not_heard_in_a_group_3_2_1c(wo
     iit = Membership.objects.get(user__username=f"iit_{app.pk}")
     intake.submit_batch(iit, 2023, now=IN_WINDOW)
     _accept(office, app.pk)
-    ev.build_groups(office, 2023)
+    build_groups(office, 2023)
     assert not Candidate.objects.filter(application=app).exists()
     intake.record_recognition(
         office, app.pk, recognised=True, reasons="中专以上相关学历，确定为技术员", decided_on=dt.date(2023, 12, 1)

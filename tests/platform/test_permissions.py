@@ -14,7 +14,7 @@ from tests.platform.conftest import PDF, PNG, World, through_employer
 from zhicheng.accounts.models import Organisation
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
-from zhicheng.applications.models import Application, State
+from zhicheng.cases.models import Application, State
 from zhicheng.intake import services as intake
 
 IN_WINDOW = dt.datetime(2023, 10, 16, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -14,9 +14,11 @@ from tests.policy.support import example
 from zhicheng.accounts.models import SensitiveView
 from zhicheng.accounts.roles import Role
 from zhicheng.applications import services
-from zhicheng.applications.models import Evidence, Profile
-from zhicheng.applications.services import ActionRefused
+from zhicheng.applications.models import Evidence
+from zhicheng.cases.refusals import ActionRefused
 from zhicheng.policy.facts import FactsError
+from zhicheng.records.facts import engine_facts
+from zhicheng.records.models import Profile
 
 ID = "142201198805120314"
 
@@ -29,9 +31,9 @@ def test_the_id_number_is_encrypted_at_rest_and_shown_masked(world: World) -> No
     assert ID not in profile.id_number_cipher and "identity" in profile.facts
     assert "id_number" not in profile.facts["identity"]
     with connection.cursor() as cursor:
-        cursor.execute("select facts, id_number_cipher, id_number_masked from applications_profile")
+        cursor.execute("select facts, id_number_cipher, id_number_masked from records_profile")
         assert all(ID not in str(value) for row in cursor.fetchall() for value in row)
-    assert services.engine_facts(profile).identity.id_number == ID
+    assert engine_facts(profile).identity.id_number == ID
 
 
 def test_viewing_the_whole_number_is_for_some_roles_and_is_logged(

@@ -13,16 +13,17 @@ from django.test import Client
 from tests.platform.test_evaluation import Spec, accepted, expert, meeting_with, one_group, sheet
 from zhicheng.accounts.models import Membership, Organisation
 from zhicheng.accounts.roles import OrgKind, Role
-from zhicheng.applications.models import Application, Profile, State
-from zhicheng.applications.services import ActionRefused
-from zhicheng.evaluation import services as ev
+from zhicheng.cases.models import Application, State
+from zhicheng.cases.refusals import ActionRefused
+from zhicheng.evaluation.meeting import cast_ballot, close_meeting
 from zhicheng.evaluation.models import Candidate
-from zhicheng.intake.models import EvaluationOutcome
-from zhicheng.intake.outcomes import last_year_fact
-from zhicheng.intake.window import year_settings
-from zhicheng.integrity import services as integrity
+from zhicheng.evaluation.scoring import submit_score
+from zhicheng.records import integrity
+from zhicheng.records.models import EvaluationOutcome, Profile
+from zhicheng.records.outcomes import last_year_fact
 from zhicheng.results import services as results
 from zhicheng.results.models import Certificate, ResultEntry
+from zhicheng.round.year import year_settings
 
 # Publicity from Thursday 2023-12-28: 12-28, 12-29, (New Year's Day off 12-30…2024-01-01), 01-02, 01-03, 01-04.
 START, END = dt.date(2023, 12, 28), dt.date(2024, 1, 4)
@@ -36,20 +37,20 @@ def voted(world: Any) -> dict[str, Any]:
     one_group(cases, [e for _, e in experts])
     cs = {u: Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2", "a3")}
     for (member, _), (u, c) in ((x, y) for x in experts for y in cs.items()):
-        ev.submit_score(member, c.pk, **sheet(defence={"a1": 25, "a2": 20, "a3": 15}[u]))
+        submit_score(member, c.pk, **sheet(defence={"a1": 25, "a2": 20, "a3": 15}[u]))
     row = year_settings(2023)
     row.pass_rates = {"default": 0.67}
     row.save()
     meeting_with(cases.office, [e for _, e in experts])
     for member, _ in experts:
         for u, c in cs.items():
-            ev.cast_ballot(member, 2023, c.pk, "against" if u == "a3" else "for")
+            cast_ballot(member, 2023, c.pk, "against" if u == "a3" else "for")
     city_hr = world.person("cityhr", Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU))
     return {"cases": cases, "experts": experts, "candidates": cs, "city_hr": city_hr}
 
 
 def _close(voted: dict[str, Any]) -> None:
-    ev.close_meeting(voted["cases"].office, 2023)
+    close_meeting(voted["cases"].office, 2023)
 
 
 def test_results_publicity_runs_5_working_days_across_new_year_R21(voted: dict[str, Any]) -> None:
@@ -150,7 +151,7 @@ def test_a_title_revoked_for_fraud_shows_as_revoked_8_2(voted: dict[str, Any]) -
 
 
 def _id_number(cert: Certificate) -> str:
-    from zhicheng.applications import idnumbers
+    from zhicheng.records import idnumbers
 
     profile = Profile.objects.get(user=cert.application.applicant)
     return idnumbers.decrypt(profile.id_number_cipher)
@@ -182,14 +183,14 @@ def test_the_public_results_page_shows_names_not_id_numbers(voted: dict[str, Any
 
 
 def _id_number_of(app: Application) -> str:
-    from zhicheng.applications import idnumbers
+    from zhicheng.records import idnumbers
 
     return idnumbers.decrypt(Profile.objects.get(user=app.applicant).id_number_cipher)
 
 
 def test_the_office_and_the_bureau_work_the_results_in_the_pages(voted: dict[str, Any], settings: Any) -> None:
     _close(voted)
-    settings.ZHICHENG_TODAY = START.isoformat()  # a rehearsal date (zhicheng.clock): the day the office posts
+    settings.ZHICHENG_TODAY = START.isoformat()  # a rehearsal date (zhicheng.round.clock): the day the office posts
     office = Client()
     office.force_login(voted["cases"].office.user)
     page = office.get("/results/").content.decode()

@@ -10,11 +10,12 @@ from zhicheng.accounts.models import Organisation
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
 from zhicheng.applications.routes import ROUTES, RouteError, resolve_steps, route_for
-from zhicheng.applications.services import ActionRefused  # noqa: F401
+from zhicheng.cases.refusals import ActionRefused
+from zhicheng.records.models import Profile
 
 
 def _steps(application: Any) -> list[tuple[str, str]]:
-    steps = services._steps_for(application)
+    steps = services.steps_for(application)
     return [(org.name, role) for _, org, role in steps]
 
 
@@ -131,7 +132,7 @@ def test_freelancer_without_an_agency_goes_to_the_local_hr_bureau(world: Any) ->
     )
     assert next((org.name, role) for _, org, role in steps) == ("偏关县人力资源和社会保障局", Role.COUNTY_HR_REVIEWER)
     applicant = world.applicant("a9", employer, kind="freelancer")
-    with pytest.raises(services.ActionRefused, match="人事代理机构"):
+    with pytest.raises(ActionRefused, match="人事代理机构"):
         services.create_application(
             applicant,
             level="engineer",
@@ -147,7 +148,7 @@ def test_the_route_follows_the_applicants_own_facts(world: Any) -> None:
     employer = world.employer("五台县路径测试国企", "五台县")
     applicant = world.applicant("a11", employer)
     agency = Organisation.objects.get(kind=OrgKind.PERSONNEL_AGENCY)
-    with pytest.raises(services.ActionRefused, match="用工形式须与申报人信息一致"):
+    with pytest.raises(ActionRefused, match="用工形式须与申报人信息一致"):
         services.create_application(
             applicant,
             level="engineer",
@@ -158,7 +159,7 @@ def test_the_route_follows_the_applicants_own_facts(world: Any) -> None:
             personnel_agency=agency,
         )
     other_county = Organisation.objects.get(name="代县公共就业和人才服务中心")
-    with pytest.raises(services.ActionRefused, match="所在地或市级"):
+    with pytest.raises(ActionRefused, match="所在地或市级"):
         services.create_application(
             applicant,
             level="engineer",
@@ -168,7 +169,7 @@ def test_the_route_follows_the_applicants_own_facts(world: Any) -> None:
             archives="agency",
             archive_agency=other_county,
         )
-    with pytest.raises(services.ActionRefused, match="人事档案情况无效"):
+    with pytest.raises(ActionRefused, match="人事档案情况无效"):
         services.create_application(
             applicant,
             level="engineer",
@@ -182,11 +183,11 @@ def test_the_route_follows_the_applicants_own_facts(world: Any) -> None:
 def test_a_freelancer_walks_through_a_personnel_agency(world: Any) -> None:
     """6.1.3(5): the personnel agency does the employer's part, then submits; the whole way to ready."""
     from tests.platform.conftest import through_employer
-    from zhicheng.applications.models import State
+    from zhicheng.cases.models import State
 
     agency = Organisation.objects.get(kind=OrgKind.PERSONNEL_AGENCY)
     applicant = world.applicant("a12", agency, kind="freelancer")
-    profile = services.Profile.objects.get(user=applicant.user)
+    profile = Profile.objects.get(user=applicant.user)
     identity = {**profile.facts["identity"], "id_number": "142221197507200130", "birth_date": None, "sex": None}
     services.save_profile(applicant.user, {**profile.facts, "identity": identity})
     leader = world.person("agency_leader", Role.EMPLOYER_LEADER, agency)

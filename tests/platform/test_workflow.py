@@ -12,9 +12,10 @@ from django.db import IntegrityError
 from tests.platform.conftest import LATER, PNG, through_employer
 from zhicheng.accounts.roles import Role
 from zhicheng.applications import services
-from zhicheng.applications.models import ApplicationEvent, DecisionSnapshot, ReviewStep, State
-from zhicheng.applications.services import ActionRefused
-from zhicheng.applications.workflow import TRANSITIONS, mermaid
+from zhicheng.applications.models import ReviewStep
+from zhicheng.cases.models import ApplicationEvent, DecisionSnapshot, State
+from zhicheng.cases.refusals import ActionRefused
+from zhicheng.cases.workflow import TRANSITIONS, mermaid
 
 
 def _reload(case: dict[str, Any]) -> Any:
@@ -289,7 +290,7 @@ def test_events_are_never_edited_or_deleted(county_case: dict[str, Any]) -> None
 
 
 def test_the_active_application_constraint_holds_in_the_database(county_case: dict[str, Any]) -> None:
-    from zhicheng.applications.models import Application
+    from zhicheng.cases.models import Application
 
     app = county_case["application"]
     with pytest.raises(IntegrityError):
@@ -318,7 +319,7 @@ def test_the_docs_show_the_table_and_diagram_drawn_from_it() -> None:
 
     from django.conf import settings
 
-    from zhicheng.applications.management.commands.workflow_doc import updated
+    from zhicheng.cases.management.commands.workflow_doc import updated
 
     doc = Path(settings.PROJECT_DIR) / "docs" / "platform.md"
     text = doc.read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from django import forms
 from pydantic import BaseModel
 
-from zhicheng.applications.labels import FIELD_LABELS, VALUE_LABELS
+from zhicheng.cases.labels import FIELD_LABELS, VALUE_LABELS
 from zhicheng.policy import facts as F
 
 UNKNOWN = "未知"

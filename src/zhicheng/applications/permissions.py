@@ -6,7 +6,7 @@ from django.db.models import F, QuerySet
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
-from zhicheng.applications.models import Application, State
+from zhicheng.cases.models import Application, State
 
 # Roles that may ask to see a whole ID number (each view is logged).
 ID_NUMBER_ROLES = frozenset(

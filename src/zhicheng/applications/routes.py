@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zhicheng.accounts.models import Organisation
-from zhicheng.accounts.roles import OrgKind, Role
+from zhicheng.accounts.roles import OrgKind
+from zhicheng.cases.workflow import STEP_ROLES
 
 
 @dataclass(frozen=True)
@@ -15,18 +16,6 @@ class Route:
     clause: str
     steps: tuple[str, ...]
 
-
-# Step kinds → who reviews, and in which role.
-STEP_ROLES: dict[str, str] = {
-    "competent_department": Role.COMPETENT_DEPARTMENT_REVIEWER,
-    "county_hr": Role.COUNTY_HR_REVIEWER,
-    "county_iit": Role.COUNTY_IIT_REVIEWER,
-    "talent_agency": Role.TALENT_AGENCY_REVIEWER,
-    "dispatch_agency": Role.DISPATCH_AGENCY_REVIEWER,
-    "hr_association": Role.HR_ASSOCIATION_REVIEWER,
-    "personnel_agency": Role.PERSONNEL_AGENCY_REVIEWER,
-    "city_hr": Role.CITY_HR_OFFICER,
-}
 
 ROUTES: dict[str, Route] = {
     r.code: r

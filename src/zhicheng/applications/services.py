@@ -12,25 +12,19 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhicheng import clock
 from zhicheng.accounts.models import Area, Membership, Organisation, SensitiveView
 from zhicheng.accounts.roles import OrgKind, Role
-from zhicheng.applications import idnumbers
 from zhicheng.applications.evidence import UploadRefused, check_upload
-from zhicheng.applications.labels import fact_label
 from zhicheng.applications.models import (
-    Application,
-    ApplicationEvent,
     Appraisal,
-    DecisionSnapshot,
+    EntrustedCase,
+    Entrustment,
     Evidence,
     EvidenceKind,
     PeerReview,
     Pledge,
-    Profile,
     Publicity,
     ReviewStep,
-    State,
 )
 from zhicheng.applications.permissions import (
     ID_NUMBER_ROLES,
@@ -39,13 +33,22 @@ from zhicheng.applications.permissions import (
     can_view,
 )
 from zhicheng.applications.routes import ROUTES, RouteError, resolve_steps, route_for
-from zhicheng.applications.workflow import Transition, transition
-from zhicheng.intake.calendar import office_calendar
+from zhicheng.cases.events import record_event
+from zhicheng.cases.labels import fact_label
+from zhicheng.cases.locks import locked
+from zhicheng.cases.models import Application, State
+from zhicheng.cases.refusals import ActionRefused
+from zhicheng.cases.workflow import TRANSITIONS, Transition, transition
 from zhicheng.policy.calendar import CalendarYearMissing
 from zhicheng.policy.engine import evaluate
-from zhicheng.policy.facts import Facts, FactsError, load_facts
-from zhicheng.policy.findings import Decision
+from zhicheng.policy.facts import FactsError, load_facts
 from zhicheng.policy.pack import Pack, pack_for_year
+from zhicheng.records import idnumbers
+from zhicheng.records.facts import engine_facts, snapshot
+from zhicheng.records.models import Profile
+from zhicheng.round import clock
+from zhicheng.round.calendar import office_calendar
+from zhicheng.round.year import current_pack
 
 # While a case is with the employer, a reviewer or the office, the facts it was judged on stay as they were.
 UNDER_REVIEW = [
@@ -60,43 +63,7 @@ UNDER_REVIEW = [
 PANEL_KINDS = {"masses": "群众代表", "peers": "同行专家", "leaders": "单位领导", "research": "科研管理部门代表"}
 
 
-class ActionRefused(Exception):
-    """An action that may not happen; ``reasons`` are for the clerk, in Chinese."""
-
-    def __init__(self, *reasons: str) -> None:
-        self.reasons = list(reasons)
-        super().__init__("；".join(reasons))
-
-
 # ── profile and facts ────────────────────────────────────────────────────────────────────────────────────
-
-
-def current_pack() -> Pack:
-    return pack_for_year(settings.ZHICHENG_YEAR)
-
-
-def engine_facts(profile: Profile, year: int | None = None) -> Facts:
-    """The profile as the engine's facts, with the ID number decrypted for the checks that need it, the integrity
-    records from the office's register (8.2) and last year's outcome where the platform knows it (7.2) — neither
-    of which the applicant can declare away."""
-    from zhicheng.intake.outcomes import last_year_fact
-    from zhicheng.integrity.services import records_for_digest
-
-    data = dict(profile.facts)
-    data["integrity_records"] = records_for_digest(profile.id_number_digest) if profile.id_number_digest else None
-    known = last_year_fact(profile.id_number_digest, year or settings.ZHICHENG_YEAR)
-    if known is not None:
-        declared = data.get("last_year") or {}
-        # Whether there are new achievements (7.2b) is the applicant's to declare; the rest is the record's.
-        data["last_year"] = {
-            **known,
-            **({"new_achievements": declared["new_achievements"]} if "new_achievements" in declared else {}),
-        }
-    if profile.id_number_cipher:
-        identity = dict(data.get("identity") or {})
-        identity["id_number"] = idnumbers.decrypt(profile.id_number_cipher)
-        data["identity"] = identity
-    return load_facts(data)
 
 
 def save_profile(user: Any, data: dict[str, Any], pack: Pack | None = None) -> Profile:
@@ -124,61 +91,6 @@ def save_profile(user: Any, data: dict[str, Any], pack: Pack | None = None) -> P
         profile.facts = stored
         profile.save()
     return profile
-
-
-def self_check(profile: Profile, pack: Pack | None = None) -> Decision:
-    pack = pack or current_pack()
-    return evaluate(engine_facts(profile, int(pack.param("evaluation_year").value)), pack)
-
-
-def _snapshot(application: Application, stage: str) -> DecisionSnapshot:
-    pack = pack_for_year(application.year)
-    profile = Profile.objects.get(user=application.applicant)
-    decision = evaluate(engine_facts(profile, application.year), pack)
-    level = decision.levels[application.level]
-    path = next((p for p in level.paths if p.path == application.path), None)
-    return DecisionSnapshot.objects.create(
-        application=application,
-        stage=stage,
-        pack=pack.id,
-        pack_version=pack.version,
-        outcome=level.outcome,
-        path_outcome=path.outcome if path else "",
-        decision=decision.to_dict(),
-    )
-
-
-# ── events ───────────────────────────────────────────────────────────────────────────────────────────────
-
-
-def _event(
-    application: Application,
-    actor: Membership,
-    action: str,
-    *,
-    from_state: str = "",
-    to_state: str = "",
-    reason: str = "",
-    payload: dict[str, Any] | None = None,
-) -> ApplicationEvent:
-    return ApplicationEvent.objects.create(
-        application=application,
-        actor=actor.user,
-        role=actor.role,
-        organisation=actor.organisation,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        payload=payload or {},
-    )
-
-
-def _locked(application_id: int) -> Application:
-    try:
-        return Application.objects.select_for_update().get(pk=application_id)
-    except Application.DoesNotExist as exc:
-        raise ActionRefused("申报不存在或无权查看") from exc
 
 
 # ── applications ─────────────────────────────────────────────────────────────────────────────────────────
@@ -250,7 +162,7 @@ def create_application(
                 route=route.code,
             )
             Pledge.objects.create(application=application)
-            _event(application, actor, "create", to_state=State.DRAFT, payload={"route": route.code})
+            record_event(application, actor, "create", to_state=State.DRAFT, payload={"route": route.code})
     except IntegrityError as exc:
         raise ActionRefused(f"{year}年度已有一份有效申报，不能重复申报") from exc
     return application
@@ -289,7 +201,7 @@ def _check_agencies(
         raise ActionRefused("只有自由职业者通过人事代理机构申报")
 
 
-def _steps_for(application: Application) -> list[tuple[str, Organisation, str]]:
+def steps_for(application: Application) -> list[tuple[str, Organisation, str]]:
     route = ROUTES[application.route]
     return resolve_steps(
         route,
@@ -330,7 +242,7 @@ def _guard_submit(actor: Membership, application: Application, today: dt.date) -
     if pledge is None or pledge.applicant_at is None:
         reasons.append("请先作出申报人诚信承诺（双承诺）")
     try:
-        _steps_for(application)
+        steps_for(application)
     except RouteError as exc:
         reasons.append(str(exc))
     return reasons
@@ -388,7 +300,7 @@ def _guard_current_step(actor: Membership, application: Application, today: dt.d
 
 def _guard_step_approve(actor: Membership, application: Application, today: dt.date) -> list[str]:
     reasons = _guard_current_step(actor, application, today)
-    if not reasons and application.route == "entrusted" and application.entrustment_id is None:
+    if not reasons and application.route == "entrusted" and entrustment_of(application) is None:
         reasons.append("委托评审须先登记主管部门的委托函和市人社局函转文号（7.1）")
     return reasons
 
@@ -443,8 +355,6 @@ def available_actions(
 
 
 def _transitions_from(state: str) -> Iterable[Transition]:
-    from zhicheng.applications.workflow import TRANSITIONS
-
     return (t for t in TRANSITIONS if t.state == state)
 
 
@@ -460,7 +370,7 @@ def perform(
     """Take one action of the workflow table on one application."""
     today = today or clock.today()
     with transaction.atomic():
-        application = _locked(application_id)
+        application = locked(application_id)
         if not can_view(actor, application):
             raise ActionRefused("申报不存在或无权查看")
         t = transition(application.state, action)
@@ -480,7 +390,7 @@ def perform(
             application.submitted_at = timezone.now()
         elif action == "approve" and before == State.EMPLOYER_REVIEW:
             application.steps.all().delete()
-            for order, (kind, org, role) in enumerate(_steps_for(application)):
+            for order, (kind, org, role) in enumerate(steps_for(application)):
                 ReviewStep.objects.create(application=application, order=order, kind=kind, organisation=org, role=role)
             application.state, application.step = State.CHAIN_REVIEW, 0
         elif action == "approve":
@@ -520,14 +430,14 @@ def perform(
                 )
                 step.save()
         application.save()
-        _event(
+        record_event(
             application, actor, action, from_state=before, to_state=application.state, reason=reason, payload=payload
         )
         if action in ("submit", "approve", "resubmit"):
             stage = {"submit": "提交用人单位", "resubmit": "重新提交"}.get(action) or (
                 "用人单位推荐" if before == State.EMPLOYER_REVIEW else f"审核环节{payload.get('step', 0) + 1}通过"
             )
-            _snapshot(application, stage)
+            snapshot(application, stage)
     return application
 
 
@@ -536,7 +446,7 @@ def perform(
 
 def applicant_pledge(actor: Membership, application_id: int) -> None:
     with transaction.atomic():
-        application = _locked(application_id)
+        application = locked(application_id)
         if actor.role != Role.APPLICANT or application.applicant_id != actor.user_id:
             raise ActionRefused("只有申报人本人可以作出申报人承诺")
         if application.state not in (State.DRAFT, State.RETURNED):
@@ -544,11 +454,11 @@ def applicant_pledge(actor: Membership, application_id: int) -> None:
         pledge, _ = Pledge.objects.select_for_update().get_or_create(application=application)
         pledge.applicant_at = timezone.now()
         pledge.save()
-        _event(application, actor, "applicant_pledge")
+        record_event(application, actor, "applicant_pledge")
 
 
 def _employer_locked(actor: Membership, application_id: int, *, leader: bool = False) -> Application:
-    application = _locked(application_id)
+    application = locked(application_id)
     if not acts_for_employer(actor, application):
         raise ActionRefused("该申报不属于本单位")
     if leader and actor.role != Role.EMPLOYER_LEADER:
@@ -570,7 +480,9 @@ def record_peer_review(
         review, _ = PeerReview.objects.update_or_create(
             application=application, defaults={"held_on": held_on, "members": members, "opinion": opinion}
         )
-        _event(application, actor, "peer_review", payload={"members": len(members), "held_on": held_on.isoformat()})
+        record_event(
+            application, actor, "peer_review", payload={"members": len(members), "held_on": held_on.isoformat()}
+        )
     return review
 
 
@@ -606,7 +518,7 @@ def post_publicity(
             kind=kind,
             defaults={"starts_on": starts_on, "earliest_end": end, "explanation": explanation},
         )
-        _event(
+        record_event(
             application,
             actor,
             "publicity",
@@ -623,7 +535,7 @@ def record_objection(actor: Membership, application_id: int, *, kind: str, objec
             raise ActionRefused("该公示尚未开始")
         publicity.objections, publicity.objections_resolved = objections, resolved
         publicity.save()
-        _event(application, actor, "objection", reason=objections, payload={"kind": kind, "resolved": resolved})
+        record_event(application, actor, "objection", reason=objections, payload={"kind": kind, "resolved": resolved})
 
 
 APPRAISAL_CLAUSES = {"engineer": ("3.4.1", "3.5.1."), "assistant_engineer": ("3.4.2", "3.5.2.")}
@@ -669,7 +581,7 @@ def record_appraisal(
                 "confirmed_at": None,
             },
         )
-        _event(application, actor, "appraisal", payload={"clauses": clauses})
+        record_event(application, actor, "appraisal", payload={"clauses": clauses})
     return appraisal
 
 
@@ -681,7 +593,7 @@ def confirm_appraisal(actor: Membership, application_id: int) -> None:
             raise ActionRefused("尚未出具单位鉴定意见")
         appraisal.confirmed_by, appraisal.confirmed_at = actor.user, timezone.now()
         appraisal.save()
-        _event(application, actor, "appraisal_confirmed")
+        record_event(application, actor, "appraisal_confirmed")
 
 
 def employer_pledge(actor: Membership, application_id: int) -> None:
@@ -690,7 +602,7 @@ def employer_pledge(actor: Membership, application_id: int) -> None:
         pledge, _ = Pledge.objects.select_for_update().get_or_create(application=application)
         pledge.employer_by, pledge.employer_at = actor.user, timezone.now()
         pledge.save()
-        _event(application, actor, "employer_pledge")
+        record_event(application, actor, "employer_pledge")
 
 
 # ── evidence and protected data ──────────────────────────────────────────────────────────────────────────
@@ -731,7 +643,7 @@ def add_evidence(
         evidence.file.save("upload", upload, save=False)
         evidence.save()
         if evidence.application is not None:
-            _event(evidence.application, actor, "evidence", payload={"kind": kind, "fact": fact, "sha256": sha})
+            record_event(evidence.application, actor, "evidence", payload={"kind": kind, "fact": fact, "sha256": sha})
     return evidence
 
 
@@ -760,3 +672,76 @@ def reveal_id_number(actor: Membership, application: Application) -> str:
         subject=f"application:{application.pk}",
     )
     return idnumbers.decrypt(profile.id_number_cipher)
+
+
+# ── entrusted evaluation (7.1) ───────────────────────────────────────────────────────────────────────────
+
+
+def entrustment_of(application: Application) -> Entrustment | None:
+    """The letter an entrusted case was recorded under (7.1), if the city HR bureau has recorded one."""
+    link = EntrustedCase.objects.filter(application=application).select_related("entrustment").first()
+    return link.entrustment if link is not None else None
+
+
+def record_entrustment(
+    actor: Membership,
+    application_id: int,
+    *,
+    entrusting_department: str,
+    letter_number: str,
+    letter_date: dt.date,
+    forwarding_number: str,
+    forwarded_on: dt.date,
+    note: str = "",
+) -> Entrustment:
+    """委托评审 (7.1): the city HR bureau records the competent department's letter and its own forwarding letter on
+    an entrusted case at its step. One forwarding letter may cover several cases of the same entrustment."""
+    if actor.role != Role.CITY_HR_OFFICER:
+        raise ActionRefused("委托评审须由市人社局登记委托函并函转评委会办公室（7.1）")
+    fields = {
+        "委托的主管部门": entrusting_department,
+        "委托函文号": letter_number,
+        "市人社局函转文号": forwarding_number,
+    }
+    empty = [label for label, value in fields.items() if not value.strip()]
+    if empty:
+        raise ActionRefused("请填写" + "、".join(empty))
+    if forwarded_on < letter_date:
+        raise ActionRefused("函转日期不能早于委托函日期")
+    with transaction.atomic():
+        app = locked(application_id)
+        if not can_view(actor, app):
+            raise ActionRefused("申报不存在或无权查看")
+        if not app.entrusted:
+            raise ActionRefused("该申报不是委托评审")
+        if not acts_for_current_step(actor, app):
+            raise ActionRefused("该申报当前不在市人社局审核环节")
+        letter = Entrustment.objects.filter(year=app.year, forwarding_number=forwarding_number.strip()).first()
+        if letter is None:
+            try:
+                with transaction.atomic():
+                    letter = Entrustment.objects.create(
+                        year=app.year,
+                        entrusting_department=entrusting_department.strip(),
+                        letter_number=letter_number.strip(),
+                        letter_date=letter_date,
+                        forwarding_number=forwarding_number.strip(),
+                        forwarded_on=forwarded_on,
+                        note=note,
+                        recorded_by=actor.user,
+                    )
+            except IntegrityError as exc:
+                raise ActionRefused("该函转文号刚由其他人员登记，请刷新后重新提交") from exc
+        elif (letter.entrusting_department, letter.letter_number, letter.letter_date, letter.forwarded_on) != (
+            entrusting_department.strip(),
+            letter_number.strip(),
+            letter_date,
+            forwarded_on,
+        ):
+            raise ActionRefused(f"函转文号{forwarding_number}已登记为{letter}（日期不同或单位不同），请核对")
+        EntrustedCase.objects.update_or_create(application=app, defaults={"entrustment": letter})
+        app.save(update_fields=["updated_at"])
+        record_event(
+            app, actor, "entrustment", payload={"entrustment": letter.pk, "forwarding_number": letter.forwarding_number}
+        )
+    return letter

@@ -14,4 +14,5 @@ urlpatterns = [
     path("applications/<int:pk>/do/<slug:action>/", views.application_action, name="application_action"),
     path("applications/<int:pk>/record/<slug:what>/", views.employer_record, name="employer_record"),
     path("applications/<int:pk>/id-number/", views.reveal_id_number, name="reveal_id_number"),
+    path("applications/<int:pk>/entrustment/", views.entrustment_record, name="entrustment_record"),
 ]

@@ -12,22 +12,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from zhicheng import clock
 from zhicheng.accounts.models import Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
 from zhicheng.applications.factsforms import SECTION_BY_KEY, SECTIONS, SectionForms
-from zhicheng.applications.labels import LEVEL_LABELS, OUTCOME_LABELS, STATUS_LABELS, case_kind, fact_label
-from zhicheng.applications.models import (
-    Application,
-    DecisionSnapshot,
-    Evidence,
-    EvidenceKind,
-    Profile,
-    Publicity,
-    State,
-)
-from zhicheng.applications.pages import refused
+from zhicheng.applications.models import Evidence, EvidenceKind, Publicity
 from zhicheng.applications.permissions import (
     ID_NUMBER_ROLES,
     acts_for_current_step,
@@ -35,9 +24,17 @@ from zhicheng.applications.permissions import (
     visible_applications,
 )
 from zhicheng.applications.routes import ROUTES
-from zhicheng.applications.services import PANEL_KINDS, ActionRefused
+from zhicheng.applications.services import PANEL_KINDS
+from zhicheng.cases.kinds import case_kind
+from zhicheng.cases.labels import LEVEL_LABELS, OUTCOME_LABELS, STATUS_LABELS, fact_label
+from zhicheng.cases.models import Application, DecisionSnapshot, State
+from zhicheng.cases.pages import acting, posted_date, refused
+from zhicheng.cases.refusals import ActionRefused
 from zhicheng.policy.facts import FactsError
 from zhicheng.policy.paths import PATHS
+from zhicheng.records.facts import self_check as check_profile
+from zhicheng.records.models import Profile
+from zhicheng.round import clock
 
 
 def _actor(request: HttpRequest) -> Membership:
@@ -80,7 +77,8 @@ def _applicant(request: HttpRequest) -> Membership:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     _applicant(request)
-    prof, _ = Profile.objects.get_or_create(user=_user(request))
+    # An applicant who has saved nothing yet has no profile row: the page shows an empty one (GET writes nothing).
+    prof = Profile.objects.filter(user=_user(request)).first() or Profile(user=_user(request))
     return render(
         request,
         "applications/profile.html",
@@ -95,7 +93,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 )
                 for s in SECTIONS
             ],
-            "evidence": prof.evidence.order_by("-uploaded_at"),
+            "evidence": prof.evidence.order_by("-uploaded_at") if prof.pk else [],
             "fact_choices": _fact_choices(prof.facts),
             "evidence_kinds": EvidenceKind.choices,
         },
@@ -108,7 +106,7 @@ def profile_section(request: HttpRequest, key: str) -> HttpResponse:
     section = SECTION_BY_KEY.get(key)
     if section is None:
         raise Http404
-    prof, _ = Profile.objects.get_or_create(user=_user(request))
+    prof = Profile.objects.filter(user=_user(request)).first() or Profile(user=_user(request))
     facts = dict(prof.facts)
     if request.method == "POST":
         forms = SectionForms(section, facts, request.POST)
@@ -173,7 +171,7 @@ def self_check(request: HttpRequest) -> HttpResponse:
     error = None
     if prof is not None and prof.facts:
         try:
-            decision = services.self_check(prof).to_dict()
+            decision = check_profile(prof).to_dict()
         except FactsError as exc:
             error = "；".join(f"{p}：{r}" for p, r in exc.problems)
     return render(request, "applications/_decision.html", _decision_context(decision) | {"error": error})
@@ -290,7 +288,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = snapshot.decision if snapshot else None
     if decision is None and actor.role == Role.APPLICANT:
         try:
-            decision = services.self_check(Profile.objects.get(user=application.applicant)).to_dict()
+            decision = check_profile(Profile.objects.get(user=application.applicant)).to_dict()
         except (FactsError, Profile.DoesNotExist):
             decision = None
     profile = Profile.objects.filter(user=application.applicant).first()
@@ -304,6 +302,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": application.steps.select_related("organisation"),
         "route": ROUTES.get(application.route),
         "case_kind": case_kind(application),
+        "entrustment": services.entrustment_of(application) if application.entrusted else None,
         "can_record_entrustment": application.entrusted
         and actor.role == Role.CITY_HR_OFFICER
         and acts_for_current_step(actor, application),
@@ -433,3 +432,27 @@ def reveal_id_number(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionRefused as exc:
         return HttpResponse(f'<span class="error">{exc.reasons[0]}</span>', status=403)
     return HttpResponse(f'<span data-testid="id-number">{number}</span> <span class="muted">（本次查看已记录）</span>')
+
+
+@login_required
+@require_POST
+def entrustment_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The city HR bureau records the entrustment letter and its forwarding letter on an entrusted case (7.1)."""
+    actor = acting(request, frozenset({Role.CITY_HR_OFFICER}))
+    post = request.POST
+    try:
+        services.record_entrustment(
+            actor,
+            pk,
+            entrusting_department=post.get("entrusting_department", ""),
+            letter_number=post.get("letter_number", ""),
+            letter_date=posted_date(request.POST, "letter_date", "委托函日期"),
+            forwarding_number=post.get("forwarding_number", ""),
+            forwarded_on=posted_date(request.POST, "forwarded_on", "函转日期"),
+            note=post.get("note", ""),
+        )
+    except ActionRefused as exc:
+        refused(request, exc)
+    else:
+        messages.success(request, "委托评审函已登记")
+    return redirect("application", pk=pk)

@@ -1,11 +1,23 @@
-"""The meeting's minutes (R22): attendance, candidates, opinions and results, printable (reportlab, CJK CID font)."""
+"""The meeting's minutes (R22): attendance, candidates, opinions and results, printable (reportlab, CJK CID font),
+archived with their SHA-256."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from xml.sax.saxutils import escape
 
-from zhicheng.evaluation.models import Candidate, Expert, Meeting
+from django.db import transaction
+
+from zhicheng.accounts.models import Membership
+from zhicheng.cases.refusals import ActionRefused
+from zhicheng.evaluation.guards import log_event, office_only, year_meeting
+from zhicheng.evaluation.models import (
+    Candidate,
+    Expert,
+    Meeting,
+    Minutes,
+)
 
 
 def _result(c: Candidate) -> str:
@@ -98,3 +110,18 @@ def minutes_pdf(meeting: Meeting) -> bytes:
     )
     doc.build(story)
     return buffer.getvalue()
+
+
+def archive_minutes(actor: Membership, year: int) -> Minutes:
+    """The minutes as a PDF, stored with its SHA-256 (each archiving is a new row; the earlier stay)."""
+    office_only(actor, "生成会议纪要")
+    with transaction.atomic():
+        meeting = year_meeting(year)
+        if meeting.status != Meeting.Status.CLOSED:
+            raise ActionRefused("表决结束后方可生成会议纪要")
+        pdf = minutes_pdf(meeting)
+        minutes = Minutes.objects.create(
+            meeting=meeting, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), made_by=actor.user
+        )
+        log_event(actor, year, "minutes", sha256=minutes.sha256)
+    return minutes

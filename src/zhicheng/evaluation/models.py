@@ -44,7 +44,7 @@ class Candidate(models.Model):
     the texts is what experts read; ``hits`` are the personal details the R18 check found in it."""
 
     application = models.OneToOneField(
-        "applications.Application", on_delete=models.PROTECT, related_name="evaluation_candidate"
+        "cases.Application", on_delete=models.PROTECT, related_name="evaluation_candidate"
     )
     year = models.PositiveSmallIntegerField("评审年度")
     code = models.CharField("匿名编号", max_length=20, unique=True)

@@ -15,9 +15,26 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.models import Membership, Organisation, User
 from zhicheng.accounts.roles import Role
-from zhicheng.applications.pages import posted_date, posted_int, refused
-from zhicheng.applications.services import ActionRefused
-from zhicheng.evaluation import services as ev
+from zhicheng.cases.pages import posted_date, posted_int, refused
+from zhicheng.cases.refusals import ActionRefused
+from zhicheng.evaluation.anonymity import materials_ready, needs_fixing, redact_materials
+from zhicheng.evaluation.assignment import apply_assignment, assign_expert, expert_candidates, plan_assignment
+from zhicheng.evaluation.caps import cap, pass_rate, recompute_caps
+from zhicheng.evaluation.experts import add_expert, declare_conflict, pin_conflict
+from zhicheng.evaluation.groups import build_groups, move_candidate, rename_group
+from zhicheng.evaluation.guards import can_view_office, expert_for
+from zhicheng.evaluation.meeting import (
+    cast_ballot,
+    close_meeting,
+    has_voted,
+    open_meeting,
+    prepare_meeting,
+    record_attendance,
+    record_opinion,
+    tally,
+    voting_candidates,
+)
+from zhicheng.evaluation.minutes import archive_minutes
 from zhicheng.evaluation.models import (
     EXPERT_TITLES,
     Ballot,
@@ -30,7 +47,8 @@ from zhicheng.evaluation.models import (
     Minutes,
     Score,
 )
-from zhicheng.intake.window import year_settings
+from zhicheng.evaluation.scoring import correct_score, score_summary, submit_score
+from zhicheng.round.year import year_pack, year_settings
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -44,7 +62,7 @@ def _membership(request: HttpRequest) -> Membership | None:
 @login_required
 def office(request: HttpRequest) -> HttpResponse:
     actor = _membership(request)
-    if not ev.can_view_office(actor):
+    if not can_view_office(actor):
         raise PermissionDenied("当前角色无权查看评审工作")
     year = settings.ZHICHENG_YEAR
     groups = list(Group.objects.filter(year=year).prefetch_related("candidates", "assignments__expert__user"))
@@ -52,8 +70,8 @@ def office(request: HttpRequest) -> HttpResponse:
     for group in groups:
         candidates = []
         for c in group.candidates.select_related("application__applicant", "application__employer").order_by("code"):
-            candidates.append({"c": c, "summary": ev.score_summary(c), "flags": ev.needs_fixing(c)})
-        rows.append({"group": group, "candidates": candidates, "cap": ev.cap(group), "rate": ev.pass_rate(group)})
+            candidates.append({"c": c, "summary": score_summary(c), "flags": needs_fixing(c)})
+        rows.append({"group": group, "candidates": candidates, "cap": cap(group), "rate": pass_rate(group)})
     meeting = Meeting.objects.filter(year=year).first()
     experts = list(Expert.objects.filter(year=year).select_related("user", "assignment__group"))
     context: dict[str, Any] = {
@@ -69,10 +87,10 @@ def office(request: HttpRequest) -> HttpResponse:
         "expert_users": User.objects.filter(memberships__role=Role.EXPERT).exclude(expert_terms__year=year),
         "conflicts": Conflict.objects.filter(candidate__year=year).select_related("expert__user", "candidate"),
         "candidates": Candidate.objects.filter(year=year).order_by("code"),
-        "plan": ev.plan_assignment(year) if request.GET.get("preview") else None,
+        "plan": plan_assignment(year) if request.GET.get("preview") else None,
         "meeting": meeting,
         "present": set(meeting.present.values_list("pk", flat=True)) if meeting else set(),
-        "tally": ev.tally(meeting) if meeting and meeting.status == Meeting.Status.CLOSED else None,
+        "tally": tally(meeting) if meeting and meeting.status == Meeting.Status.CLOSED else None,
         "casts": meeting.casts.count() if meeting else 0,
         "minutes": Minutes.objects.filter(meeting=meeting).defer("pdf") if meeting else [],
         "rates": year_settings(year).pass_rates,
@@ -102,10 +120,10 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
     done = "已保存"
     try:
         if what == "build":
-            groups = ev.build_groups(actor, year)
+            groups = build_groups(actor, year)
             done = f"已编排答辩组{len(groups)}个"
         elif what == "redact":
-            ev.redact_materials(
+            redact_materials(
                 actor,
                 posted_int(data, "candidate"),
                 summary_text=data.get("summary_text", ""),
@@ -113,14 +131,14 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
             )
             done = "匿名材料已更新，复查未发现个人信息"
         elif what == "move":
-            ev.move_candidate(actor, posted_int(data, "candidate"), posted_int(data, "group"))
+            move_candidate(actor, posted_int(data, "candidate"), posted_int(data, "group"))
         elif what == "rename":
-            ev.rename_group(actor, posted_int(data, "group"), data.get("name", ""))
+            rename_group(actor, posted_int(data, "group"), data.get("name", ""))
         elif what == "add_expert":
             user = User.objects.filter(username=data.get("username", "")).first()
             if user is None:
                 raise ActionRefused("用户不存在")
-            ev.add_expert(
+            add_expert(
                 actor,
                 year,
                 user=user,
@@ -135,32 +153,32 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
             )
             done = "已加入专家库"
         elif what == "pin_conflict":
-            ev.pin_conflict(actor, posted_int(data, "expert"), posted_int(data, "candidate"), data.get("reason", ""))
+            pin_conflict(actor, posted_int(data, "expert"), posted_int(data, "candidate"), data.get("reason", ""))
             done = "已确定回避"
         elif what == "apply_plan":
-            ev.apply_assignment(actor, year, _plan_from(data))
+            apply_assignment(actor, year, _plan_from(data))
             done = "专家分组已生效"
         elif what == "assign":
             group = data.get("group") or None
-            ev.assign_expert(actor, posted_int(data, "expert"), posted_int(data, "group") if group else None)
+            assign_expert(actor, posted_int(data, "expert"), posted_int(data, "group") if group else None)
         elif what == "prepare_meeting":
-            ev.prepare_meeting(actor, year, posted_date(data, "held_on"))
+            prepare_meeting(actor, year, posted_date(data, "held_on"))
         elif what == "attendance":
-            ev.record_attendance(actor, year, [int(v) for v in data.getlist("present") if v.isdigit()])
+            record_attendance(actor, year, [int(v) for v in data.getlist("present") if v.isdigit()])
             done = "已登记出席"
         elif what == "open":
-            ev.open_meeting(actor, year)
+            open_meeting(actor, year)
             done = "会议开始，进入无记名表决"
         elif what == "close":
-            ev.close_meeting(actor, year)
+            close_meeting(actor, year)
             done = "表决结束，已计票并生成会议纪要"
         elif what == "caps":
-            ev.recompute_caps(actor, year)
+            recompute_caps(actor, year)
             done = "已按通过率重新排序"
         elif what == "opinion":
-            ev.record_opinion(actor, posted_int(data, "candidate"), data.get("opinion", ""))
+            record_opinion(actor, posted_int(data, "candidate"), data.get("opinion", ""))
         elif what == "minutes":
-            ev.archive_minutes(actor, year)
+            archive_minutes(actor, year)
             done = "已生成会议纪要"
         else:
             raise Http404
@@ -173,7 +191,7 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
 
 @login_required
 def minutes_download(request: HttpRequest, pk: int) -> HttpResponse:
-    if not ev.can_view_office(_membership(request)):
+    if not can_view_office(_membership(request)):
         raise PermissionDenied("当前角色无权查看会议纪要")
     minutes = Minutes.objects.filter(pk=pk).first()
     if minutes is None:
@@ -188,7 +206,7 @@ def minutes_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _expert(request: HttpRequest) -> tuple[Membership, Expert]:
     actor = _membership(request)
-    expert = ev.expert_for(actor, settings.ZHICHENG_YEAR)
+    expert = expert_for(actor, settings.ZHICHENG_YEAR)
     if actor is None or expert is None:
         raise PermissionDenied("只有本年度评审专家可以使用此页面")
     return actor, expert
@@ -198,20 +216,20 @@ def _expert(request: HttpRequest) -> tuple[Membership, Expert]:
 def expert_home(request: HttpRequest) -> HttpResponse:
     _, expert = _expert(request)
     assignment = getattr(expert, "assignment", None)
-    mine = ev.expert_candidates(expert)
+    mine = expert_candidates(expert)
     scored = set(Score.objects.filter(expert=expert, current=True).values_list("candidate_id", flat=True))
     meeting = Meeting.objects.filter(year=expert.year).first()
     ballots = []
     present = bool(meeting and meeting.present.filter(pk=expert.pk).exists())
     if meeting is not None and meeting.status == Meeting.Status.OPEN and present:
-        ballots = [{"c": c, "voted": ev.has_voted(expert, meeting, c)} for c in ev.voting_candidates(expert, meeting)]
+        ballots = [{"c": c, "voted": has_voted(expert, meeting, c)} for c in voting_candidates(expert, meeting)]
     return render(
         request,
         "evaluation/expert_home.html",
         {
             "expert": expert,
             "group": assignment.group if assignment else None,
-            "candidates": [{"c": c, "scored": c.pk in scored, "ready": ev.materials_ready(c)} for c in mine],
+            "candidates": [{"c": c, "scored": c.pk in scored, "ready": materials_ready(c)} for c in mine],
             "meeting": meeting,
             "present": present,
             "ballots": ballots,
@@ -221,7 +239,7 @@ def expert_home(request: HttpRequest) -> HttpResponse:
 
 
 def _my_candidate(expert: Expert, code: str) -> Candidate:
-    for c in ev.expert_candidates(expert):
+    for c in expert_candidates(expert):
         if c.code == code:
             return c
     raise Http404
@@ -231,7 +249,7 @@ def _my_candidate(expert: Expert, code: str) -> Candidate:
 def expert_candidate(request: HttpRequest, code: str) -> HttpResponse:
     _, expert = _expert(request)
     candidate = _my_candidate(expert, code)
-    pack = ev.year_pack(candidate.year)
+    pack = year_pack(candidate.year)
     current = Score.objects.filter(candidate=candidate, expert=expert, current=True).first()
     computed = (candidate.computed or {}).get("items", {})
     q_items = [
@@ -247,7 +265,7 @@ def expert_candidate(request: HttpRequest, code: str) -> HttpResponse:
         "evaluation/expert_candidate.html",
         {
             "c": candidate,
-            "ready": ev.materials_ready(candidate),
+            "ready": materials_ready(candidate),
             "materials": (candidate.computed or {}).get("materials", {}),
             "specialty": candidate.application.specialty_name,
             "d_items": d_items,
@@ -282,19 +300,19 @@ def expert_action(request: HttpRequest, code: str, what: str) -> HttpResponse:
             candidate = Candidate.objects.filter(year=expert.year, code=code).first()
             if candidate is None:
                 raise Http404
-            ev.cast_ballot(actor, expert.year, candidate.pk, data.get("choice", ""))
+            cast_ballot(actor, expert.year, candidate.pk, data.get("choice", ""))
             done = f"已对{code}投票"
         else:
             candidate = _my_candidate(expert, code)
             if what == "score":
                 defence, quantified = _sheet_from(data)
-                ev.submit_score(
+                submit_score(
                     actor, candidate.pk, defence=defence, quantified=quantified, comment=data.get("comment", "")
                 )
                 done = "评分已提交"
             elif what == "correct":
                 defence, quantified = _sheet_from(data)
-                ev.correct_score(
+                correct_score(
                     actor,
                     candidate.pk,
                     defence=defence,
@@ -304,7 +322,7 @@ def expert_action(request: HttpRequest, code: str, what: str) -> HttpResponse:
                 )
                 done = "更正已提交，原评分已保留"
             elif what == "conflict":
-                ev.declare_conflict(actor, candidate.pk, data.get("reason", ""))
+                declare_conflict(actor, candidate.pk, data.get("reason", ""))
                 messages.success(request, "已申报回避")
                 return redirect("expert_home")
             else:

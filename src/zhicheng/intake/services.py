@@ -7,35 +7,30 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from stdnum import issn as stdnum_issn
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
-from zhicheng.applications.labels import OUTCOME_LABELS, case_kind
-from zhicheng.applications.models import (
-    Application,
-    Appraisal,
-    DecisionSnapshot,
-    Evidence,
-    EvidenceKind,
-    Pledge,
-    Profile,
-    Publicity,
-    ReviewStep,
-    State,
-)
-from zhicheng.applications.permissions import acts_for_current_step, can_view
-from zhicheng.applications.services import ActionRefused, _event, _snapshot, engine_facts
-from zhicheng.applications.workflow import CHANNELS
-from zhicheng.intake.models import Entrustment, EvaluationOutcome, IntakeCheck, RecognitionDecision, SubmissionBatch
-from zhicheng.intake.window import window_state
+from zhicheng.applications.models import Appraisal, Entrustment, Evidence, EvidenceKind, Pledge, Publicity, ReviewStep
+from zhicheng.applications.services import entrustment_of
+from zhicheng.cases.events import record_event
+from zhicheng.cases.kinds import case_kind, decided_without_defence
+from zhicheng.cases.labels import OUTCOME_LABELS
+from zhicheng.cases.locks import locked
+from zhicheng.cases.models import Application, DecisionSnapshot, State
+from zhicheng.cases.refusals import ActionRefused
+from zhicheng.cases.workflow import CHANNELS
+from zhicheng.intake.models import BatchEntry, IntakeCheck, RecognitionDecision, SubmissionBatch
 from zhicheng.policy.engine import evaluate
 from zhicheng.policy.findings import Finding
 from zhicheng.policy.pack import pack_for_year
 from zhicheng.policy.text import HIT_LABELS, count_chars, personal_info_hits
+from zhicheng.records.facts import engine_facts, path_outcome_now, snapshot
+from zhicheng.records.models import EvaluationOutcome, Profile
+from zhicheng.round import milestones
+from zhicheng.round.window import window_state
 
 
 def channel_step(application: Application) -> ReviewStep | None:
@@ -80,15 +75,17 @@ def submit_batch(
             batch = SubmissionBatch.objects.create(
                 channel=actor.organisation, year=year, submitted_by=actor.user, entrustment=letter
             )
-            ids = [a.pk for a in channel_applications(actor, year) if letter is None or a.entrustment_id == letter.pk]
+            covered = set(letter.applications.values_list("pk", flat=True)) if letter is not None else set()
+            ids = [a.pk for a in channel_applications(actor, year) if letter is None or a.pk in covered]
             if not ids:
                 raise ActionRefused("本单位没有待报送评委会的申报")
             for app in Application.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk"):
                 if app.state != State.READY_FOR_COMMITTEE:
                     continue
-                app.state, app.batch = State.IN_BATCH, batch
+                app.state = State.IN_BATCH
                 app.save()
-                _event(
+                BatchEntry.objects.create(batch=batch, application=app)
+                record_event(
                     app,
                     actor,
                     "submit_batch",
@@ -103,15 +100,8 @@ def submit_batch(
     return batch
 
 
-def _office_locked(application_id: int) -> Application:
-    app = Application.objects.select_for_update().filter(pk=application_id).first()
-    if app is None:
-        raise ActionRefused("申报不存在或无权查看")
-    return app
-
-
 def _channel_locked(actor: Membership, application_id: int) -> Application:
-    app = _office_locked(application_id)
+    app = locked(application_id)
     step = channel_step(app)
     if step is None or step.organisation_id != actor.organisation_id or step.role != actor.role:
         raise ActionRefused("该申报不由本单位报送")
@@ -127,7 +117,7 @@ def resubmit_to_office(actor: Membership, application_id: int, *, now: dt.dateti
         _open_or_refuse(app.year, now)
         app.state = State.IN_BATCH
         app.save()
-        _event(app, actor, "resubmit_to_office", from_state=State.OFFICE_RETURNED, to_state=State.IN_BATCH)
+        record_event(app, actor, "resubmit_to_office", from_state=State.OFFICE_RETURNED, to_state=State.IN_BATCH)
     return app
 
 
@@ -244,7 +234,7 @@ def _way_in_checks(application: Application, facts: Any, findings: list[Finding]
     out: list[dict[str, Any]] = []
     kind = case_kind(application)
     if application.entrusted:
-        letter = application.entrustment
+        letter = entrustment_of(application)
         out.append(
             {
                 "clause": "7.1",
@@ -343,19 +333,11 @@ def _completeness(application: Application, facts: Any) -> list[dict[str, Any]]:
     ]
 
 
-def path_outcome_now(application: Application) -> str:
-    """The engine's answer for the case's own path, re-run on today's record (the register's findings included)."""
-    profile = Profile.objects.get(user=application.applicant)
-    decision = evaluate(engine_facts(profile, application.year), pack_for_year(application.year))
-    path = next((p for p in decision.levels[application.level].paths if p.path == application.path), None)
-    return path.outcome if path else "ineligible"
-
-
 def record_check(actor: Membership, application_id: int, *, originals: list[str], notes: str) -> IntakeCheck:
     if actor.role != Role.COMMITTEE_CLERK:
         raise ActionRefused("只有评委会办公室工作人员可以核验")
     with transaction.atomic():
-        app = _office_locked(application_id)
+        app = locked(application_id)
         if app.state != State.IN_BATCH:
             raise ActionRefused("该申报不在待受理状态")
         known = {k for k, _ in required_originals(app)}
@@ -368,7 +350,7 @@ def record_check(actor: Membership, application_id: int, *, originals: list[str]
                 "checked_at": timezone.now(),
             },
         )
-        _event(app, actor, "intake_check", payload={"originals": check.originals_seen})
+        record_event(app, actor, "intake_check", payload={"originals": check.originals_seen})
     return check
 
 
@@ -377,7 +359,7 @@ def accept(actor: Membership, application_id: int, *, now: dt.datetime | None = 
     if actor.role != Role.COMMITTEE_CLERK:
         raise ActionRefused("只有评委会办公室工作人员可以受理")
     with transaction.atomic():
-        app = _office_locked(application_id)
+        app = locked(application_id)
         if app.state == State.ACCEPTED:
             raise ActionRefused("该申报已被受理，无需重复受理")
         if app.state != State.IN_BATCH:
@@ -395,8 +377,8 @@ def accept(actor: Membership, application_id: int, *, now: dt.datetime | None = 
             )
         app.state = State.ACCEPTED
         app.save()
-        _event(app, actor, "accept", from_state=State.IN_BATCH, to_state=State.ACCEPTED)
-        _snapshot(app, "评委会受理")
+        record_event(app, actor, "accept", from_state=State.IN_BATCH, to_state=State.ACCEPTED)
+        snapshot(app, "评委会受理")
     return app
 
 
@@ -409,88 +391,18 @@ def office_return(
     if not reason.strip():
         raise ActionRefused("请填写退回理由")
     with transaction.atomic():
-        app = _office_locked(application_id)
+        app = locked(application_id)
         if app.state != State.IN_BATCH:
             raise ActionRefused("该申报不在待受理状态")
         app.state = State.OFFICE_RETURNED
         app.save()
-        _event(app, actor, "office_return", from_state=State.IN_BATCH, to_state=State.OFFICE_RETURNED, reason=reason)
+        record_event(
+            app, actor, "office_return", from_state=State.IN_BATCH, to_state=State.OFFICE_RETURNED, reason=reason
+        )
     return app
 
 
-# ── other ways in (7.1, 3.10) ────────────────────────────────────────────────────────────────────────────
-
-
-def record_entrustment(
-    actor: Membership,
-    application_id: int,
-    *,
-    entrusting_department: str,
-    letter_number: str,
-    letter_date: dt.date,
-    forwarding_number: str,
-    forwarded_on: dt.date,
-    note: str = "",
-) -> Entrustment:
-    """委托评审 (7.1): the city HR bureau records the competent department's letter and its own forwarding letter on
-    an entrusted case at its step. One forwarding letter may cover several cases of the same entrustment."""
-    if actor.role != Role.CITY_HR_OFFICER:
-        raise ActionRefused("委托评审须由市人社局登记委托函并函转评委会办公室（7.1）")
-    fields = {
-        "委托的主管部门": entrusting_department,
-        "委托函文号": letter_number,
-        "市人社局函转文号": forwarding_number,
-    }
-    empty = [label for label, value in fields.items() if not value.strip()]
-    if empty:
-        raise ActionRefused("请填写" + "、".join(empty))
-    if forwarded_on < letter_date:
-        raise ActionRefused("函转日期不能早于委托函日期")
-    with transaction.atomic():
-        app = Application.objects.select_for_update().filter(pk=application_id).first()
-        if app is None or not can_view(actor, app):
-            raise ActionRefused("申报不存在或无权查看")
-        if not app.entrusted:
-            raise ActionRefused("该申报不是委托评审")
-        if not acts_for_current_step(actor, app):
-            raise ActionRefused("该申报当前不在市人社局审核环节")
-        letter = Entrustment.objects.filter(year=app.year, forwarding_number=forwarding_number.strip()).first()
-        if letter is None:
-            try:
-                with transaction.atomic():
-                    letter = Entrustment.objects.create(
-                        year=app.year,
-                        entrusting_department=entrusting_department.strip(),
-                        letter_number=letter_number.strip(),
-                        letter_date=letter_date,
-                        forwarding_number=forwarding_number.strip(),
-                        forwarded_on=forwarded_on,
-                        note=note,
-                        recorded_by=actor.user,
-                    )
-            except IntegrityError as exc:
-                raise ActionRefused("该函转文号刚由其他人员登记，请刷新后重新提交") from exc
-        elif (letter.entrusting_department, letter.letter_number, letter.letter_date, letter.forwarded_on) != (
-            entrusting_department.strip(),
-            letter_number.strip(),
-            letter_date,
-            forwarded_on,
-        ):
-            raise ActionRefused(f"函转文号{forwarding_number}已登记为{letter}（日期不同或单位不同），请核对")
-        app.entrustment = letter
-        app.save(update_fields=["entrustment", "updated_at"])
-        _event(
-            app, actor, "entrustment", payload={"entrustment": letter.pk, "forwarding_number": letter.forwarding_number}
-        )
-    return letter
-
-
-def decided_without_defence(application: Application) -> bool:
-    """Cases the committee decides on the record, not in a defence group: an introduced talent's recognition (3.10),
-    a vocational qualification's recognition (3.3b), and the technician, who is determined, not evaluated (3.2.1c)."""
-    return application.level == "technician" or application.path.endswith(
-        ("_introduced_talent", "_vocational_qualification")
-    )
+# ── recognition (3.10, 3.3b, 3.2.1c) ────────────────────────────────────────────────────────────────────────────
 
 
 def record_recognition(
@@ -508,15 +420,12 @@ def record_recognition(
     if not reasons.strip():
         raise ActionRefused("请填写评委会意见")
     with transaction.atomic():
-        app = Application.objects.select_for_update().filter(pk=application_id).first()
-        if app is None:
-            raise ActionRefused("申报不存在或无权查看")
+        app = locked(application_id)
         if not decided_without_defence(app):
             raise ActionRefused("该申报不是认定或确定的申报，按答辩评审办理")
         if app.state != State.ACCEPTED:
             raise ActionRefused("只有已受理的认定申报可以录入认定结论")
-        publicity = apps.get_model("results", "ResultsPublicity")
-        if publicity.objects.filter(year=app.year).exists():
+        if milestones.reached(app.year, milestones.RESULTS_POSTED):
             raise ActionRefused(f"{app.year}年度评审结果已公示，不能再录入认定结论")
         decision = RecognitionDecision.objects.create(
             application=app,
@@ -528,7 +437,7 @@ def record_recognition(
         )
         app.state = State.RECOGNITION_DECIDED
         app.save(update_fields=["state", "updated_at"])
-        _event(
+        record_event(
             app,
             actor,
             "recognition",

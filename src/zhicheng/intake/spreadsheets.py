@@ -7,11 +7,13 @@ from collections.abc import Iterable
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from zhicheng.applications.labels import LEVEL_LABELS, VALUE_LABELS, case_kind
-from zhicheng.applications.models import Application, Profile
+from zhicheng.cases.kinds import case_kind
+from zhicheng.cases.labels import LEVEL_LABELS, VALUE_LABELS
+from zhicheng.cases.models import Application
+from zhicheng.documents.workbooks import ImportProblem, column_letter
 from zhicheng.policy.paths import all_paths
+from zhicheng.records.models import Profile
 
 HEADERS = [
     "序号",
@@ -144,21 +146,12 @@ def list_workbook(title: str, applications: Iterable[Application]) -> bytes:
                 case_kind(app),
                 PATH_NAMES.get(app.path, app.path),
                 app.get_state_display(),
-                app.batch.channel.name if app.batch else "",
+                entry.batch.channel.name if (entry := getattr(app, "batch_entry", None)) else "",
             ]
         )
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-def column_letter(index: int) -> str:
-    """The Excel column (A, B, … AA) of a 0-based index."""
-    return get_column_letter(index + 1)
-
-
-class ImportProblem(ValueError):
-    """A workbook that cannot be read at all."""
 
 
 def check_applicant_list(data: bytes, applications: Iterable[Application]) -> dict[str, list[str]]:

@@ -13,9 +13,4 @@ urlpatterns = [
     path("office/export.xlsx", views.office_export, name="office_export"),
     path("office/applications/<int:pk>/", views.desk, name="desk"),
     path("office/applications/<int:pk>/<slug:what>/", views.desk_action, name="desk_action"),
-    path("office/outcomes/", views.outcomes, name="outcomes"),
-    path("office/outcomes/template.xlsx", views.outcomes_template, name="outcomes_template"),
-    path("applications/<int:pk>/entrustment/", views.entrustment_record, name="entrustment_record"),
-    path("integrity/", views.integrity_register, name="integrity"),
-    path("integrity/record/", views.integrity_record, name="integrity_record"),
 ]

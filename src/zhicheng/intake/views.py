@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,25 +12,18 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
-from zhicheng.applications.labels import LEVEL_LABELS, case_kind
-from zhicheng.applications.models import Application, State
-from zhicheng.applications.pages import acting, posted_date, refused
+from zhicheng.applications.models import Entrustment
 from zhicheng.applications.permissions import visible_applications
-from zhicheng.applications.services import ActionRefused
-from zhicheng.applications.workflow import CHANNELS
+from zhicheng.cases.kinds import case_kind, decided_without_defence
+from zhicheng.cases.models import Application, State
+from zhicheng.cases.pages import acting, posted_date, refused
+from zhicheng.cases.refusals import ActionRefused
+from zhicheng.cases.workflow import CHANNELS
+from zhicheng.documents.workbooks import ImportProblem
 from zhicheng.intake import services as intake
-from zhicheng.intake.models import EvaluationOutcome, IntakeCheck, RecognitionDecision, SubmissionBatch
-from zhicheng.intake.outcomes import import_outcomes, import_template
-from zhicheng.intake.spreadsheets import (
-    ImportProblem,
-    check_applicant_list,
-    list_workbook,
-    summary_pdf,
-    summary_workbook,
-)
-from zhicheng.intake.window import window_state
-from zhicheng.integrity import services as integrity
-from zhicheng.integrity.models import IntegrityRecord
+from zhicheng.intake.models import IntakeCheck, RecognitionDecision, SubmissionBatch
+from zhicheng.intake.spreadsheets import check_applicant_list, list_workbook, summary_pdf, summary_workbook
+from zhicheng.round.window import window_state
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,7 +45,9 @@ def channel(request: HttpRequest) -> HttpResponse:
             "batches": [(b, b.applications.select_related("applicant", "employer")) for b in batches],
             # One batch a year for a county or a department (6.1.3); one per entrustment letter for the bureau (7.1).
             "can_submit": bool(ready) and (by_letter or not batches),
-            "letters": sorted({a.entrustment for a in ready if a.entrustment}, key=lambda e: e.pk) if by_letter else [],
+            "letters": list(Entrustment.objects.filter(applications__in=ready).distinct().order_by("pk"))
+            if by_letter
+            else [],
         },
     )
 
@@ -90,7 +83,9 @@ def channel_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _channel_cases(actor: Membership) -> tuple[str, list[Application]]:
     year = settings.ZHICHENG_YEAR
-    submitted = Application.objects.filter(batch__channel=actor.organisation, batch__year=year).order_by("pk")
+    submitted = Application.objects.filter(
+        batch_entry__batch__channel=actor.organisation, batch_entry__batch__year=year
+    ).order_by("pk")
     apps = list(submitted) or intake.channel_applications(actor, year)
     return f"{year}年度工程系列中、初级职称评审申报人员汇总表（{actor.organisation}）", apps
 
@@ -133,7 +128,9 @@ def office(request: HttpRequest) -> HttpResponse:
     acting(request, OFFICE)
     year = settings.ZHICHENG_YEAR
     batches = SubmissionBatch.objects.filter(year=year).select_related("channel").order_by("submitted_at")
-    apps = Application.objects.filter(batch__year=year).select_related("applicant", "employer", "batch__channel")
+    apps = Application.objects.filter(batch_entry__batch__year=year).select_related(
+        "applicant", "employer", "batch_entry__batch__channel"
+    )
     return render(
         request,
         "intake/office.html",
@@ -141,7 +138,7 @@ def office(request: HttpRequest) -> HttpResponse:
             "year": year,
             "window": window_state(year),
             "batches": batches,
-            "applications": apps.order_by("batch", "pk"),
+            "applications": apps.order_by("batch_entry__batch", "pk"),
         },
     )
 
@@ -163,7 +160,7 @@ def office_batch_summary(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
 def office_export(request: HttpRequest) -> HttpResponse:
     """Any list the office sees, filtered by county, specialty, level, path or state, as a workbook."""
     actor = acting(request, OFFICE | {Role.CITY_HR_OFFICER})
-    apps = visible_applications(actor).select_related("applicant", "employer", "area", "batch__channel")
+    apps = visible_applications(actor).select_related("applicant", "employer", "area", "batch_entry__batch__channel")
     filters = {
         "area__name": request.GET.get("area"),
         "specialty_name": request.GET.get("specialty"),
@@ -190,9 +187,7 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
             "application": app,
             "case_kind": case_kind(app),
             "recognition": recognition,
-            "recognition_open": recognition is None
-            and app.state == State.ACCEPTED
-            and intake.decided_without_defence(app),
+            "recognition_open": recognition is None and app.state == State.ACCEPTED and decided_without_defence(app),
             "checks": intake.desk_checks(app),
             "originals": intake.required_originals(app),
             "seen": set(check.originals_seen) if check else set(),
@@ -232,120 +227,3 @@ def desk_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     except ActionRefused as exc:
         refused(request, exc)
     return redirect("desk", pk=pk)
-
-
-@login_required
-@require_POST
-def entrustment_record(request: HttpRequest, pk: int) -> HttpResponse:
-    """The city HR bureau records the entrustment letter and its forwarding letter on an entrusted case (7.1)."""
-    actor = acting(request, frozenset({Role.CITY_HR_OFFICER}))
-    post = request.POST
-    try:
-        intake.record_entrustment(
-            actor,
-            pk,
-            entrusting_department=post.get("entrusting_department", ""),
-            letter_number=post.get("letter_number", ""),
-            letter_date=posted_date(request.POST, "letter_date", "委托函日期"),
-            forwarding_number=post.get("forwarding_number", ""),
-            forwarded_on=posted_date(request.POST, "forwarded_on", "函转日期"),
-            note=post.get("note", ""),
-        )
-    except ActionRefused as exc:
-        refused(request, exc)
-    else:
-        messages.success(request, "委托评审函已登记")
-    return redirect("application", pk=pk)
-
-
-@login_required
-def outcomes(request: HttpRequest) -> HttpResponse:
-    """Past years' outcomes (7.2): the platform's own and those the office imported, with the import form."""
-    actor = acting(request, OFFICE | {Role.CITY_HR_OFFICER})
-    report = None
-    if request.method == "POST":
-        if actor.role != Role.COMMITTEE_CLERK:
-            raise PermissionDenied("只有评委会办公室可以导入")
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "请选择要导入的工作簿")
-        else:
-            try:
-                report = import_outcomes(actor, upload.read(), current_year=settings.ZHICHENG_YEAR)
-            except ImportProblem as exc:
-                messages.error(request, str(exc))
-            except ActionRefused as exc:
-                refused(request, exc)
-            else:
-                if report.problems:
-                    messages.error(request, f"有{len(report.problems)}处问题，未导入任何记录；请改正后重新导入")
-                else:
-                    messages.success(request, f"已导入{report.written}条记录")
-    records = EvaluationOutcome.objects.order_by("-year", "name")
-    return render(
-        request,
-        "intake/outcomes.html",
-        {
-            "records": records,
-            "report": report,
-            "can_import": actor.role == Role.COMMITTEE_CLERK,
-            "levels": LEVEL_LABELS,
-        },
-    )
-
-
-@login_required
-def outcomes_template(request: HttpRequest) -> HttpResponse:
-    acting(request, OFFICE)
-    response = HttpResponse(import_template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="outcomes-template.xlsx"'
-    return response
-
-
-INTEGRITY = frozenset({Role.COMMITTEE_CLERK, Role.CITY_HR_OFFICER})
-
-
-@login_required
-def integrity_register(request: HttpRequest) -> HttpResponse:
-    actor = acting(request, INTEGRITY)
-    records = integrity.visible_records(actor)
-    integrity.log_view(actor, "register")
-    return render(
-        request,
-        "integrity/register.html",
-        {"records": records, "kinds": IntegrityRecord.Kind.choices, "can_record": actor.role == Role.COMMITTEE_CLERK},
-    )
-
-
-@login_required
-@require_POST
-def integrity_record(request: HttpRequest) -> HttpResponse:
-    actor = acting(request, frozenset({Role.COMMITTEE_CLERK}))
-    post = request.POST
-    try:
-        try:
-            found_on = dt.date.fromisoformat(post.get("found_on", ""))
-            ban_years = int(post.get("ban_years", "0"))
-            cancelled = int(post["cancelled_year"]) if post.get("cancelled_year") else None
-        except ValueError as exc:
-            raise ActionRefused("日期或年限填写有误") from exc
-        integrity.record_finding(
-            actor,
-            id_number=post.get("id_number", "").strip(),
-            name=post.get("name", "").strip(),
-            kind=post.get("kind", ""),
-            found_on=found_on,
-            ban_years=ban_years,
-            cancelled_year=cancelled,
-            title_revoked=post.get("title_revoked") == "on",
-            document=post.get("document", ""),
-            note=post.get("note", ""),
-        )
-    except ActionRefused as exc:
-        refused(request, exc)
-    else:
-        messages.success(request, "已记入诚信档案")
-    return redirect("integrity")
-
-
-__all__ = ["State"]

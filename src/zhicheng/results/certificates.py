@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from zhicheng.applications.labels import LEVEL_LABELS
+from zhicheng.cases.labels import LEVEL_LABELS
 from zhicheng.results.models import Certificate
 
 

@@ -40,7 +40,7 @@ class ResultEntry(models.Model):
         CANCELLED = "cancelled", "异议成立，取消"
 
     publicity = models.ForeignKey(ResultsPublicity, on_delete=models.PROTECT, related_name="entries")
-    application = models.OneToOneField("applications.Application", on_delete=models.PROTECT, related_name="result")
+    application = models.OneToOneField("cases.Application", on_delete=models.PROTECT, related_name="result")
     number = models.PositiveSmallIntegerField("序号")
     name = models.CharField("姓名", max_length=50)
     employer_name = models.CharField("工作单位", max_length=100)
@@ -77,7 +77,7 @@ class Objection(models.Model):
 class Certificate(models.Model):
     """A title granted: its number, and the verification code a QR code carries to the public verification page."""
 
-    application = models.OneToOneField("applications.Application", on_delete=models.PROTECT, related_name="certificate")
+    application = models.OneToOneField("cases.Application", on_delete=models.PROTECT, related_name="certificate")
     number = models.CharField("证书编号", max_length=30, unique=True)
     code = models.CharField("验证码", max_length=20, unique=True)
     holder_name = models.CharField("姓名", max_length=50)

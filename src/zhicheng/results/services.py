@@ -11,20 +11,22 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from zhicheng import clock
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
-from zhicheng.applications.models import Application, Profile, State
-from zhicheng.applications.services import ActionRefused, _event
+from zhicheng.cases.events import record_event
+from zhicheng.cases.models import Application, State
+from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.models import Candidate, Meeting
-from zhicheng.intake.calendar import office_calendar
-from zhicheng.intake.models import EvaluationOutcome, RecognitionDecision
-from zhicheng.intake.outcomes import record_outcome
-from zhicheng.intake.window import year_settings, zh_date
-from zhicheng.integrity.models import IntegrityRecord
+from zhicheng.intake.models import RecognitionDecision
 from zhicheng.policy.calendar import CalendarYearMissing
 from zhicheng.policy.pack import pack_for_year
+from zhicheng.records.models import EvaluationOutcome, IntegrityRecord, Profile
+from zhicheng.records.outcomes import record_outcome
 from zhicheng.results.models import Certificate, Objection, ResultEntry, ResultsPublicity
+from zhicheng.round import clock, milestones
+from zhicheng.round.calendar import office_calendar
+from zhicheng.round.clock import zh_date
+from zhicheng.round.year import year_settings
 
 # An unambiguous alphabet for codes read off paper: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -100,6 +102,7 @@ def post_results(actor: Membership, year: int, *, starts_on: dt.date, today: dt.
             publicity = ResultsPublicity.objects.create(
                 year=year, starts_on=starts_on, earliest_end=end, posted_by=actor.user
             )
+            milestones.reach(year, milestones.RESULTS_POSTED, actor.user)
             for n, (app, way) in enumerate(names, start=1):
                 ResultEntry.objects.create(
                     publicity=publicity,
@@ -111,7 +114,7 @@ def post_results(actor: Membership, year: int, *, starts_on: dt.date, today: dt.
                     specialty_name=app.specialty_name,
                     way=way,
                 )
-                _event(
+                record_event(
                     app,
                     actor,
                     "results_publicity",
@@ -143,7 +146,7 @@ def record_objection(
         objection = Objection.objects.create(
             entry=entry, received_on=received_on, content=content, contact=contact, recorded_by=actor.user
         )
-        _event(entry.application, actor, "results_objection", reason=content)
+        record_event(entry.application, actor, "results_objection", reason=content)
     return objection
 
 
@@ -169,7 +172,7 @@ def handle_objection(actor: Membership, objection_id: int, *, upheld: bool, hand
         if upheld:
             entry.status = ResultEntry.Status.CANCELLED
             entry.save(update_fields=["status"])
-        _event(entry.application, actor, "results_objection_handled", reason=handling, payload={"upheld": upheld})
+        record_event(entry.application, actor, "results_objection_handled", reason=handling, payload={"upheld": upheld})
     return objection
 
 
@@ -215,7 +218,7 @@ def confirm_results(actor: Membership, year: int, *, filing_document: str, today
             before = app.state
             app.state = State.GRANTED if granted else State.NOT_GRANTED
             app.save(update_fields=["state", "updated_at"])
-            _event(
+            record_event(
                 app,
                 actor,
                 "confirm_granted" if granted else "confirm_not_granted",

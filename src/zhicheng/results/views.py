@@ -10,18 +10,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from zhicheng import clock
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
-from zhicheng.applications.labels import LEVEL_LABELS
-from zhicheng.applications.pages import acting, posted_date, posted_int
-from zhicheng.applications.services import ActionRefused
+from zhicheng.cases.labels import LEVEL_LABELS
+from zhicheng.cases.pages import acting, posted_date, posted_int
+from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.models import Candidate, Meeting
-from zhicheng.intake.window import year_settings, zh_date
 from zhicheng.policy.pack import pack_for_year
 from zhicheng.results import services
 from zhicheng.results.certificates import certificate_pdf
 from zhicheng.results.models import Certificate, Objection, ResultEntry, ResultsPublicity
+from zhicheng.round import clock
+from zhicheng.round.clock import zh_date
+from zhicheng.round.year import year_settings
 
 READERS = frozenset({Role.COMMITTEE_CLERK, Role.CITY_HR_OFFICER})
 

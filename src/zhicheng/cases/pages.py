@@ -1,0 +1,41 @@
+"""What every page does the same way: who acts (the membership the actor switched to), the refused reasons as
+messages, and the posted dates and numbers read with a clerk's message instead of an error page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, QueryDict
+
+from zhicheng.accounts.models import Membership
+from zhicheng.cases.refusals import ActionRefused
+
+
+def acting(request: HttpRequest, roles: Collection[str]) -> Membership:
+    """The actor's membership, refused (403) unless its role is one of ``roles``."""
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None or membership.role not in roles:
+        raise PermissionDenied("当前角色无权使用此页面")
+    return membership
+
+
+def refused(request: HttpRequest, exc: ActionRefused) -> None:
+    for reason in exc.reasons:
+        messages.error(request, reason)
+
+
+def posted_date(data: QueryDict, name: str, label: str = "日期") -> dt.date:
+    try:
+        return dt.date.fromisoformat(data.get(name, "") or "")
+    except ValueError as exc:
+        raise ActionRefused(f"{label}填写有误，请按“2023-10-16”的格式填写") from exc
+
+
+def posted_int(data: QueryDict, name: str, label: str = "请求参数") -> int:
+    try:
+        return int(data.get(name, "") or "")
+    except ValueError as exc:
+        raise ActionRefused(f"{label}无效") from exc

@@ -1,0 +1,83 @@
+"""Who may act in the evaluation and when (R22): the office, the expert themself, before the vote, not after the
+close, not once the results are public; and the evaluation's own event log (the case's timeline must not show
+which experts scored or voted, so these events are kept apart)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhicheng.accounts.models import Membership
+from zhicheng.accounts.roles import Role
+from zhicheng.cases.refusals import ActionRefused
+from zhicheng.evaluation.models import (
+    Candidate,
+    EvaluationEvent,
+    Expert,
+    Meeting,
+)
+from zhicheng.round import milestones
+
+OFFICE_ROLES = frozenset({Role.COMMITTEE_CLERK})
+
+VIEW_ROLES = frozenset({Role.COMMITTEE_CLERK, Role.CITY_HR_OFFICER})
+
+
+def office_only(actor: Membership, what: str) -> None:
+    if actor.role not in OFFICE_ROLES:
+        raise ActionRefused(f"只有评委会办公室工作人员可以{what}")
+
+
+def can_view_office(actor: Membership | None) -> bool:
+    return actor is not None and actor.role in VIEW_ROLES
+
+
+def expert_for(actor: Membership | None, year: int) -> Expert | None:
+    """The actor's own seat in the year's pool: only when acting as an expert, never on someone else's behalf."""
+    if actor is None or actor.role != Role.EXPERT:
+        return None
+    return Expert.objects.filter(year=year, user_id=actor.user_id).first()
+
+
+def acting_expert(actor: Membership, year: int) -> Expert:
+    expert = expert_for(actor, year)
+    if expert is None:
+        raise ActionRefused("只有本年度评审专家本人可以进行此操作")
+    return expert
+
+
+def log_event(actor: Membership, year: int, action: str, candidate: Candidate | None = None, **payload: Any) -> None:
+    EvaluationEvent.objects.create(
+        year=year, actor=actor.user, role=actor.role, action=action, candidate=candidate, payload=payload
+    )
+
+
+def locked_candidate(candidate_id: int) -> Candidate:
+    try:
+        return Candidate.objects.select_for_update().get(pk=candidate_id)
+    except Candidate.DoesNotExist as exc:
+        raise ActionRefused("参评人员不存在") from exc
+
+
+def year_meeting(year: int, *, lock: bool = True) -> Meeting:
+    qs = Meeting.objects.select_for_update() if lock else Meeting.objects.all()
+    meeting = qs.filter(year=year).first()
+    if meeting is None:
+        raise ActionRefused("本年度评审会议尚未安排")
+    return meeting
+
+
+def before_the_vote(year: int) -> None:
+    """A recusal, a new member or a new group changes who counts (R22): only before the meeting opens — a ballot
+    already cast cannot be taken out of the count, it is tied to no one."""
+    if Meeting.objects.filter(year=year).exclude(status=Meeting.Status.PREPARING).exists():
+        raise ActionRefused("评审会议已开始表决，不能再更改回避、委员或分组")
+
+
+def not_closed(year: int) -> None:
+    if Meeting.objects.filter(year=year, status=Meeting.Status.CLOSED).exists():
+        raise ActionRefused("评审会议已结束，不能再更改")
+
+
+def results_posted(year: int) -> bool:
+    """Once the year's results are public, the committee's record of the year is closed (R21)."""
+    return milestones.reached(year, milestones.RESULTS_POSTED)

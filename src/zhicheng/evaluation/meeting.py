@@ -1,0 +1,224 @@
+"""The meeting and the secret ballot (R22): attendance and quorum, the vote, the count, and the close that writes
+each candidate's result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zhicheng.accounts.models import Membership
+from zhicheng.cases.refusals import ActionRefused
+from zhicheng.evaluation.caps import apply_caps
+from zhicheng.evaluation.experts import has_conflict
+from zhicheng.evaluation.guards import (
+    acting_expert,
+    locked_candidate,
+    log_event,
+    office_only,
+    results_posted,
+    year_meeting,
+)
+from zhicheng.evaluation.minutes import archive_minutes
+from zhicheng.evaluation.models import (
+    Ballot,
+    BallotCast,
+    Candidate,
+    Expert,
+    Meeting,
+)
+from zhicheng.evaluation.scoring import score_summary
+from zhicheng.round.year import committee_fraction
+
+
+def quorum_met(present: int, members: int, needed: Fraction) -> bool:
+    return members > 0 and present * needed.denominator >= needed.numerator * members
+
+
+def vote_passes(votes_for: int, eligible: int, needed: Fraction) -> bool:
+    """For-votes of at least the fraction of the experts present less those recused for this candidate (R22)."""
+    return eligible > 0 and votes_for * needed.denominator >= needed.numerator * eligible
+
+
+def prepare_meeting(actor: Membership, year: int, held_on: dt.date) -> Meeting:
+    office_only(actor, "安排评审会议")
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().filter(year=year).first()
+        if meeting is not None and meeting.status != Meeting.Status.PREPARING:
+            raise ActionRefused("评审会议已开始，不能修改")
+        if meeting is None:
+            meeting = Meeting.objects.create(year=year, held_on=held_on)
+        else:
+            meeting.held_on = held_on
+            meeting.save()
+        log_event(actor, year, "prepare_meeting", held_on=held_on.isoformat())
+    return meeting
+
+
+def record_attendance(actor: Membership, year: int, expert_ids: Iterable[int]) -> Meeting:
+    """The committee members present (R22), recorded by the office before the meeting opens."""
+    office_only(actor, "登记出席")
+    ids = sorted(set(expert_ids))
+    with transaction.atomic():
+        meeting = year_meeting(year)
+        if meeting.status != Meeting.Status.PREPARING:
+            raise ActionRefused("会议已开始，出席情况不能再更改")
+        experts = list(Expert.objects.filter(year=year, pk__in=ids))
+        if len(experts) != len(ids):
+            raise ActionRefused("出席名单中有非本年度评委会委员")
+        meeting.present.set(experts)
+        log_event(actor, year, "attendance", present=ids)
+    return meeting
+
+
+def open_meeting(actor: Membership, year: int) -> Meeting:
+    """Opens only with at least the quorum fraction of the committee present (R22)."""
+    office_only(actor, "宣布会议开始")
+    with transaction.atomic():
+        meeting = year_meeting(year)
+        if meeting.status != Meeting.Status.PREPARING:
+            raise ActionRefused("会议已开始或已结束")
+        members = Expert.objects.filter(year=year).count()
+        present = meeting.present.count()
+        needed = committee_fraction(year, "quorum_fraction")
+        if not quorum_met(present, members, needed):
+            need = math.ceil(needed * members)
+            raise ActionRefused(f"出席委员{present}人，未达到评委会委员{members}人的三分之二（至少{need}人），不能开会")
+        if not Candidate.objects.filter(year=year).exists():
+            raise ActionRefused("本年度没有参评人员")
+        meeting.status, meeting.opened_at = Meeting.Status.OPEN, timezone.now()
+        meeting.save()
+        log_event(actor, year, "open_meeting", present=present, members=members)
+    return meeting
+
+
+def voting_candidates(expert: Expert, meeting: Meeting) -> list[Candidate]:
+    """What a present expert votes on: every candidate of the year but those they recuse from."""
+    recused = set(expert.conflicts.values_list("candidate_id", flat=True))
+    return [c for c in Candidate.objects.filter(year=meeting.year).order_by("code") if c.pk not in recused]
+
+
+def has_voted(expert: Expert, meeting: Meeting, candidate: Candidate) -> bool:
+    return BallotCast.objects.filter(meeting=meeting, candidate=candidate, expert=expert).exists()
+
+
+def cast_ballot(actor: Membership, year: int, candidate_id: int, choice: str) -> None:
+    """One secret ballot (R22): only the expert themself (no proxy), present, not recused, while the meeting is open,
+    once. Who voted and what was voted are two rows with nothing that ties them."""
+    if choice not in Ballot.Choice.values:
+        raise ActionRefused("请选择同意、不同意或弃权")
+    with transaction.atomic():
+        meeting = year_meeting(year)
+        expert = acting_expert(actor, year)
+        if meeting.status != Meeting.Status.OPEN:
+            raise ActionRefused(
+                "会议不在表决中，不能投票" if meeting.status == "preparing" else "表决已结束，不接受补投"
+            )
+        if not meeting.present.filter(pk=expert.pk).exists():
+            raise ActionRefused("您未登记出席本次会议，不能投票")
+        candidate = locked_candidate(candidate_id)
+        if candidate.year != year:
+            raise ActionRefused("参评人员不存在")
+        if has_conflict(expert, candidate):
+            raise ActionRefused("您与该参评人员存在回避情形，不参加表决")
+        if has_voted(expert, meeting, candidate):
+            raise ActionRefused("您已对该参评人员投过票，不能重复投票")
+        try:
+            with transaction.atomic():
+                BallotCast.objects.create(meeting=meeting, candidate=candidate, expert=expert)
+                Ballot.objects.create(meeting=meeting, candidate=candidate, choice=choice)
+        except IntegrityError as exc:  # a second tab at the same moment (SQLite does not lock the row)
+            raise ActionRefused("您已对该参评人员投过票，不能重复投票") from exc
+        # No event: one naming the expert and the time, beside the ballot written in the same moment, would tie them.
+
+
+@dataclass
+class Tally:
+    candidate: Candidate
+    votes_for: int
+    against: int
+    abstain: int
+    eligible: int
+    cast: int
+    passed: bool
+
+
+def tally(meeting: Meeting) -> list[Tally]:
+    """The count per candidate; eligible are the experts present less those recused for that candidate (R22). Read
+    only once the meeting has closed: a running count would show each vote as it comes."""
+    if meeting.status != Meeting.Status.CLOSED:
+        raise ActionRefused("表决结束后方可计票")
+    needed = committee_fraction(meeting.year, "pass_fraction")
+    present = set(meeting.present.values_list("pk", flat=True))
+    out = []
+    for c in Candidate.objects.filter(year=meeting.year).order_by("code"):
+        recused = set(c.conflicts.values_list("expert_id", flat=True)) & present
+        eligible = len(present) - len(recused)
+        counts = {k: 0 for k in Ballot.Choice.values}
+        for choice in Ballot.objects.filter(meeting=meeting, candidate=c).values_list("choice", flat=True):
+            counts[choice] += 1
+        cast = BallotCast.objects.filter(meeting=meeting, candidate=c).count()
+        out.append(
+            Tally(
+                c,
+                counts["for"],
+                counts["against"],
+                counts["abstain"],
+                eligible,
+                cast,
+                vote_passes(counts["for"], eligible, needed),
+            )
+        )
+    return out
+
+
+def _shuffle_ballots(meeting: Meeting) -> None:
+    """Written again in a random order with new keys, the ballots keep no trace of the order they were cast in
+    (row numbers, transaction ids) that a copy of the database could set beside the cast rows (R22)."""
+    ballots = list(Ballot.objects.filter(meeting=meeting).values_list("candidate_id", "choice"))
+    secrets.SystemRandom().shuffle(ballots)
+    Ballot.objects.filter(meeting=meeting).delete()
+    Ballot.objects.bulk_create(Ballot(meeting=meeting, candidate_id=c, choice=choice) for c, choice in ballots)
+
+
+def close_meeting(actor: Membership, year: int) -> Meeting:
+    """Ends the vote (no later ballots), writes each candidate's count, score and result, applies the caps and
+    archives the minutes."""
+    office_only(actor, "宣布表决结束")
+    with transaction.atomic():
+        meeting = year_meeting(year)
+        if meeting.status != Meeting.Status.OPEN:
+            raise ActionRefused("会议不在表决中")
+        meeting.status, meeting.closed_at = Meeting.Status.CLOSED, timezone.now()
+        meeting.save()
+        _shuffle_ballots(meeting)
+        counts = {t.candidate.pk: t for t in tally(meeting)}
+        for c in Candidate.objects.select_for_update().filter(year=year).order_by("pk"):
+            t = counts[c.pk]
+            c.votes_for, c.votes_against, c.votes_abstain = t.votes_for, t.against, t.abstain
+            c.eligible_voters, c.passed_vote = t.eligible, t.passed
+            c.score = score_summary(c).final
+            c.save()
+        apply_caps(year)
+        log_event(actor, year, "close_meeting")
+        archive_minutes(actor, year)
+    return meeting
+
+
+def record_opinion(actor: Membership, candidate_id: int, opinion: str) -> Candidate:
+    """The committee's opinion on a candidate, for the minutes; not once the results are posted."""
+    office_only(actor, "记录评审意见")
+    with transaction.atomic():
+        candidate = locked_candidate(candidate_id)
+        if results_posted(candidate.year):
+            raise ActionRefused("评审结果已公示，不能再修改评审意见")
+        candidate.opinion = opinion.strip()
+        candidate.save()
+        log_event(actor, candidate.year, "opinion", candidate)
+    return candidate
