@@ -20,6 +20,10 @@ class Role(models.TextChoices):
     EXPERT = "expert", "评审专家"
     CITY_HR_OFFICER = "city_hr_officer", "市人社局工作人员"
     ADMINISTRATOR = "administrator", "系统管理员"
+    # MLPS level 3 (三权分立): the system administrator runs the platform, the security administrator manages
+    # accounts and their factors, the audit administrator reads the audit trail; none can do another's job.
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
 class OrgKind(models.TextChoices):
@@ -53,4 +57,6 @@ ROLE_ORG_KINDS: dict[str, tuple[str, ...] | None] = {
     Role.EXPERT: None,
     Role.CITY_HR_OFFICER: (OrgKind.CITY_HR_BUREAU,),
     Role.ADMINISTRATOR: None,
+    Role.SECURITY_ADMIN: None,
+    Role.AUDIT_ADMIN: None,
 }
