@@ -185,8 +185,16 @@ def meeting_with(office: Membership, present: list[Expert]) -> Meeting:
     return open_meeting(office, 2023)
 
 
+def review_all(office: Membership, year: int = 2023) -> None:
+    """The office reads every clean candidate's texts as experts will and marks them 已审核 (R18)."""
+    for c in Candidate.objects.filter(year=year, reviewed_at__isnull=True):
+        if not needs_fixing(c):
+            redact_materials(office, c.pk, summary_text=c.summary_text, defence_text=c.defence_text, mark_reviewed=True)
+
+
 def one_group(cases: Cases, experts: list[Expert]) -> None:
     build_groups(cases.office, 2023)
+    review_all(cases.office)
     plan = {g.pk: [] for g in Group.objects.filter(year=2023)}
     first = Group.objects.filter(year=2023).order_by("code").first()
     assert first is not None
@@ -239,13 +247,25 @@ def test_expert_pages_never_show_who_the_applicant_is_5b_R18(world: World) -> No
 
     pages.append(get("/evaluation/expert/"))
     page = get(f"/evaluation/expert/{flagged.code}/")
-    assert "待评委会办公室做匿名处理" in page and "原平市从事施工" not in page
+    assert "尚待评委会办公室审核匿名处理" in page and "原平市从事施工" not in page
     pages.append(page)
-    with pytest.raises(ActionRefused, match="匿名处理"):
+    with pytest.raises(ActionRefused, match="审核匿名处理"):
         submit_score(m, flagged.pk, **sheet())
     with pytest.raises(ActionRefused, match="仍含有县"):
-        redact_materials(cases.office, flagged.pk, summary_text=SUMMARY, defence_text=DEFENCE + "原平市")
+        redact_materials(
+            cases.office, flagged.pk, summary_text=SUMMARY, defence_text=DEFENCE + "原平市", mark_reviewed=True
+        )
+    # A clean copy saved is not yet a reviewed one: experts still see nothing until the office marks it.
     redact_materials(cases.office, flagged.pk, summary_text=SUMMARY, defence_text=DEFENCE + "本人在某县从事施工。")
+    page = get(f"/evaluation/expert/{flagged.code}/")
+    assert "某县从事施工" not in page and "尚待评委会办公室审核" in page
+    redact_materials(
+        cases.office,
+        flagged.pk,
+        summary_text=SUMMARY,
+        defence_text=DEFENCE + "本人在某县从事施工。",
+        mark_reviewed=True,
+    )
     page = get(f"/evaluation/expert/{flagged.code}/")
     assert "某县从事施工" in page and "深基坑支护结构变形监测分析" in page
     pages.append(page)
@@ -476,6 +496,7 @@ def test_a_correction_keeps_the_old_score_and_sheets_are_validated_5a(world: Wor
     cases = accepted(world, [Spec("a1"), Spec("a2", grassroots=True)])
     (m, e1), (m2, e2) = expert(world, cases.office, "e1"), expert(world, cases.office, "e2")
     build_groups(cases.office, 2023)
+    review_all(cases.office)
     g1, g2 = Group.objects.order_by("code")
     apply_assignment(cases.office, 2023, {g1.pk: [e1.pk], g2.pk: [e2.pk]})
     c = Candidate.objects.get(application=cases.by_user["a1"])
@@ -517,6 +538,7 @@ def test_wrong_roles_are_refused(world: World) -> None:
         with pytest.raises(ActionRefused, match="评委会办公室"):
             build_groups(who, 2023)
     build_groups(cases.office, 2023)
+    review_all(cases.office)
     c = Candidate.objects.get()
     with pytest.raises(ActionRefused, match="评审专家本人"):
         submit_score(cases.office, c.pk, **sheet())
@@ -548,3 +570,70 @@ def test_the_demo_seeds_experts_and_groups_once(world: World) -> None:
     assert Assignment.objects.count() == 4 and "专家5人" in out.getvalue()
     assert User.objects.get(username="expert2").check_password("zhicheng-demo-2023")
     assert year_settings(2023).pass_rates == demo.DEMO_PASS_RATES
+
+
+PROBE_TAIL = "我单位水利建筑工程有限公司承建了该工程，身份证号142201-19880512-0314。"
+
+
+def test_the_probes_summary_is_refused_at_submission_3_9(world: World) -> None:
+    """Issue 10, finding 1, in the work summary: the engine's 3.9 check now reads through the formatting."""
+    with pytest.raises(ActionRefused, match=r"〔3\.9〕总结中出现了工作单位、身份证号码"):
+        accepted(world, [Spec("a1", employer="忻州市水利建筑工程有限公司", summary=SUMMARY + PROBE_TAIL)])
+
+
+def test_the_probes_formatted_employer_and_id_number_are_caught_and_held_back_R18(world: World) -> None:
+    """Issue 10, finding 1: a long summary naming the employer by its core and the ID number in groups passed the
+    check and reached the expert's page verbatim. Now it is flagged, and no text reaches an expert before the office
+    has marked it 已审核; an edit after the mark clears it; each step is an event (5b, R18)."""
+    cases = accepted(world, [Spec("a1", employer="忻州市水利建筑工程有限公司", defence=DEFENCE + PROBE_TAIL)])
+    m, e1 = expert(world, cases.office, "e1")
+    build_groups(cases.office, 2023)
+    c = Candidate.objects.get()
+    assert needs_fixing(c) == [{"where": "答辩材料", "kinds": ["工作单位", "身份证号码"], "fixed": False}]
+    first = EvaluationEvent.objects.get(action="anonymity_check", candidate=c)
+    assert first.payload["hits"] == needs_fixing(c)
+    group = Group.objects.get()
+    apply_assignment(cases.office, 2023, {group.pk: [e1.pk]})
+    client = login(m)
+    page = client.get(f"/evaluation/expert/{c.code}/").content.decode()
+    assert "水利建筑工程" not in page and "0314" not in page and "尚待评委会办公室审核" in page
+    # The office cannot mark a text the check still flags without saying why.
+    with pytest.raises(ActionRefused, match="工作单位"):
+        redact_materials(
+            cases.office, c.pk, summary_text=c.summary_text, defence_text=c.defence_text, mark_reviewed=True
+        )
+    redact_materials(cases.office, c.pk, summary_text=SUMMARY, defence_text=DEFENCE, mark_reviewed=True)
+    c.refresh_from_db()
+    assert c.reviewed and c.reviewed_by == cases.office.user and needs_fixing(c) == []
+    page = client.get(f"/evaluation/expert/{c.code}/").content.decode()
+    assert "深基坑支护" in page and "水利建筑工程" not in page
+    # An edit after the mark clears it: the expert sees nothing again until the office marks it again.
+    redact_materials(cases.office, c.pk, summary_text=SUMMARY + "补充。", defence_text=DEFENCE)
+    c.refresh_from_db()
+    assert not c.reviewed
+    page = client.get(f"/evaluation/expert/{c.code}/").content.decode()
+    assert "深基坑支护" not in page
+    with pytest.raises(ActionRefused, match="审核匿名处理"):
+        submit_score(m, c.pk, **sheet())
+    actions = list(EvaluationEvent.objects.filter(candidate=c).values_list("action", flat=True))
+    assert actions.count("anonymity_reviewed") == 1 and "anonymity_review_cleared" in actions
+
+
+def test_a_text_the_check_flags_wrongly_is_marked_with_the_offices_note_R18(world: World) -> None:
+    """A common word can look like a county (本溪 in a text about 原平?): the office may mark it with a note."""
+    cases = accepted(world, [Spec("a1", defence=DEFENCE + "原平式支护")])
+    build_groups(cases.office, 2023)
+    c = Candidate.objects.get()
+    assert needs_fixing(c)
+    redact_materials(
+        cases.office,
+        c.pk,
+        summary_text=c.summary_text,
+        defence_text=c.defence_text,
+        mark_reviewed=True,
+        note="“原平式”为支护工法名称，非申报人所在地",
+    )
+    c.refresh_from_db()
+    assert c.reviewed and "工法名称" in c.review_note
+    event = EvaluationEvent.objects.get(action="anonymity_reviewed", candidate=c)
+    assert "工法名称" in event.payload["note"]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.platform.conftest import CHROMIUM, PASSWORD, World
-from tests.platform.test_evaluation import Spec, accepted, expert
+from tests.platform.test_evaluation import Spec, accepted, expert, review_all
 from zhicheng.evaluation.assignment import apply_assignment
 from zhicheng.evaluation.groups import build_groups
 from zhicheng.evaluation.meeting import open_meeting, prepare_meeting, record_attendance
@@ -30,6 +30,7 @@ def test_an_expert_scores_and_votes_in_the_browser(live_server: Any, browser: An
     cases = accepted(world, [Spec("a1")])
     _, seat = expert(world, cases.office, "expert")
     build_groups(cases.office, 2023)
+    review_all(cases.office)
     group = Group.objects.get()
     apply_assignment(cases.office, 2023, {group.pk: [seat.pk]})
     prepare_meeting(cases.office, 2023, dt.date(2023, 12, 1))

@@ -50,3 +50,46 @@ def test_hits_the_platforms_names_short_forms_and_id_numbers_R18() -> None:
     assert personal_info_hits(text, employers=("忻州市建设工程有限公司",)) == ["employer", "id_number"]
     assert personal_info_hits("在原平主持项目", counties=("原平市",)) == ["county"]
     assert personal_info_hits("编号12345678901234567890不是身份证号码") == []
+
+
+# The probe's finding 1 (issue 10): formatting hid the employer and the ID number from the check (5b, R18).
+PROBE = "本人长期从事水利工程施工。" * 160 + "我单位水利建筑工程有限公司承建了该工程，身份证号142201-19880512-0314。"
+
+
+def test_the_probes_text_is_found_despite_its_formatting_R18() -> None:
+    assert len(PROBE) > 2000
+    hits = personal_info_hits(PROBE, employers=("忻州市水利建筑工程有限公司",))
+    assert hits == ["employer", "id_number"]
+
+
+def test_full_width_digits_and_any_grouping_of_an_id_number_R18() -> None:
+    assert personal_info_hits("证件：１４２２０１１９８８０５１２０３１４") == ["id_number"]
+    assert personal_info_hits("142 201 1988 0512 031x") == ["id_number"]
+    assert personal_info_hits("1422 0119 8805 1203 14") == ["id_number"]
+
+
+def test_separators_and_spaces_between_a_names_characters_R18() -> None:
+    assert personal_info_hits("张·建　国负责技术", name="张建国") == ["name"]
+    assert personal_info_hits("张\u200b建国", name="张建国") == ["name"]
+    assert personal_info_hits("在五 台从事施工", county="五台县") == ["county"]
+
+
+def test_phone_numbers_in_any_grouping_R18() -> None:
+    assert personal_info_hits("联系电话 139-0350-1234") == ["phone"]
+    assert personal_info_hits("办公电话（0350）3031234") == ["phone"]
+    assert personal_info_hits("完成投资2000万元，工期18个月，共3期") == []
+
+
+def test_an_employers_core_is_found_with_an_organisations_ending_only_R18() -> None:
+    employer = ("忻州市建设工程有限公司",)
+    # "建设工程" is a short core: as a field of work it names no one, as a company it does.
+    assert personal_info_hits("长期从事建设工程领域的质量管理", employers=employer) == []
+    assert personal_info_hits("在建设工程公司任技术负责人", employers=employer) == ["employer"]
+    # A long core ("水利建筑工程", six characters) is distinctive enough alone.
+    assert personal_info_hits("在水利建筑工程任职", employers=("山西省忻州市水利建筑工程有限公司",)) == ["employer"]
+
+
+@given(st.sampled_from(" -·　_/.、\u200b"), st.integers(min_value=1, max_value=17))
+def test_one_separator_anywhere_in_an_id_number_hides_nothing_R18(sep: str, at: int) -> None:
+    number = "142201198805120314"
+    assert "id_number" in personal_info_hits(f"编号{number[:at]}{sep}{number[at:]}")

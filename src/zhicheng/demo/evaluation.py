@@ -12,10 +12,11 @@ from django.conf import settings
 from zhicheng.accounts.models import Membership, Organisation, User
 from zhicheng.accounts.roles import Role
 from zhicheng.demo.accounts import DEMO_PASSWORD
+from zhicheng.evaluation.anonymity import needs_fixing, redact_materials
 from zhicheng.evaluation.assignment import apply_assignment, plan_assignment
 from zhicheng.evaluation.experts import add_expert
 from zhicheng.evaluation.groups import build_groups
-from zhicheng.evaluation.models import Assignment, Expert
+from zhicheng.evaluation.models import Assignment, Candidate, Expert
 from zhicheng.round.year import year_settings
 
 # (user, name, specialty category, title, organisation): expert3 works for applicant3's employer, so the platform
@@ -60,6 +61,16 @@ def load(stdout: Writer) -> None:
                 term_end=dt.date(year + 2, 12, 31),
             )
     groups = build_groups(office, year)
+    # The office has read the clean ones as experts will (R18); a flagged text is left for the office to handle.
+    for candidate in Candidate.objects.filter(year=year, reviewed_at__isnull=True):
+        if not needs_fixing(candidate):
+            redact_materials(
+                office,
+                candidate.pk,
+                summary_text=candidate.summary_text,
+                defence_text=candidate.defence_text,
+                mark_reviewed=True,
+            )
     if not Assignment.objects.filter(expert__year=year).exists() and groups:
         plan = plan_assignment(year)
         apply_assignment(office, year, {row.group.pk: [e.pk for e in row.experts] for row in plan})

@@ -19,6 +19,7 @@ from zhicheng.policy.facts import Facts
 from zhicheng.policy.text import HIT_LABELS, personal_info_hits
 from zhicheng.records.facts import engine_facts
 from zhicheng.records.models import Profile
+from zhicheng.round.clock import now
 
 
 def _hits(text: str, facts: Facts, app: Application | None = None) -> list[str]:
@@ -84,28 +85,59 @@ def text_flags(summary: str, defence: str, facts: Facts, app: Application | None
 
 
 def needs_fixing(candidate: Candidate) -> list[dict[str, Any]]:
-    """The flags the office must still fix before experts may read the texts (R18)."""
+    """The flags of the texts the office has still to deal with (R18): the check's hits in the two texts."""
     return [h for h in candidate.hits if not h.get("fixed")]
 
 
 def materials_ready(candidate: Candidate) -> bool:
-    return not needs_fixing(candidate)
+    """Experts read a candidate's materials only once the office has read them as experts will and marked them
+    已审核 (R18): the check is a help to that reading, never a substitute for it."""
+    return candidate.reviewed
 
 
-def redact_materials(actor: Membership, candidate_id: int, *, summary_text: str, defence_text: str) -> Candidate:
-    """The office's anonymised copy of the work summary and defence paper (5b, R18): checked again, refused while
-    the applicant's name, employer or county is still in it. The applicant's own facts are left as they are."""
+def redact_materials(
+    actor: Membership,
+    candidate_id: int,
+    *,
+    summary_text: str,
+    defence_text: str,
+    mark_reviewed: bool = False,
+    note: str = "",
+) -> Candidate:
+    """The office's copy of the work summary and the defence paper as experts will read them (5b, R18), checked
+    again on every save. Saving a change clears the 已审核 mark; marking it needs a text the check finds clean, or
+    the office's note on why what it still finds is not the applicant's (a common word that looks like a name). Once
+    an expert has scored, the texts stay as the expert read them. The applicant's own facts are left as they are."""
     office_only(actor, "处理匿名材料")
+    note = note.strip()
+    longest = Candidate._meta.get_field("review_note").max_length or 0
+    if len(note) > longest:
+        raise ActionRefused(f"核对说明不能超过{longest}字")
     with transaction.atomic():
         candidate = locked_candidate(candidate_id)
         not_closed(candidate.year)
+        changed = (summary_text, defence_text) != (candidate.summary_text, candidate.defence_text)
+        if changed and candidate.scores.exists():
+            raise ActionRefused("已有专家评分，匿名材料不能再修改（专家评分依据的是已审核的材料）")
         app = candidate.application
         facts = engine_facts(Profile.objects.get(user=app.applicant), app.year)
         flags = text_flags(summary_text, defence_text, facts, app)
-        if flags:
-            raise ActionRefused(*(f"{f['where']}仍含有{'、'.join(f['kinds'])}" for f in flags))
+        if mark_reviewed and flags and not note:
+            raise ActionRefused(
+                *(f"{f['where']}仍含有{'、'.join(f['kinds'])}" for f in flags),
+                "请修改；如经核对所列内容不是申报人的个人信息，请填写核对说明后再标记已审核",
+            )
         candidate.summary_text, candidate.defence_text = summary_text, defence_text
-        candidate.hits = [h for h in candidate.hits if h.get("fixed")]
+        candidate.hits = [h for h in candidate.hits if h.get("fixed")] + flags
+        was_reviewed = candidate.reviewed
+        if mark_reviewed:
+            candidate.reviewed_at, candidate.reviewed_by, candidate.review_note = now(), actor.user, note
+        elif changed:
+            candidate.reviewed_at, candidate.reviewed_by, candidate.review_note = None, None, ""
         candidate.save()
-        log_event(actor, candidate.year, "redact", candidate)
+        log_event(actor, candidate.year, "anonymity_check", candidate, hits=flags)
+        if mark_reviewed:
+            log_event(actor, candidate.year, "anonymity_reviewed", candidate, note=note)
+        elif changed and was_reviewed:
+            log_event(actor, candidate.year, "anonymity_review_cleared", candidate)
     return candidate

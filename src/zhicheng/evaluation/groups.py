@@ -119,6 +119,7 @@ def build_groups(actor: Membership, year: int) -> list[Group]:
             )
             made.append(candidate)
             log_event(actor, year, "candidate", candidate, group=candidate.group.code, grassroots=is_grassroots)
+            log_event(actor, year, "anonymity_check", candidate, hits=candidate.hits)
         find_conflicts(made, list(Expert.objects.filter(year=year)))
     return list(Group.objects.filter(year=year))
 

@@ -54,6 +54,18 @@ class Candidate(models.Model):
     summary_text = models.TextField("专业技术工作总结（供专家）", blank=True)
     defence_text = models.TextField("答辩材料（供专家）", blank=True)
     hits = models.JSONField("个人信息检查结果", default=list, blank=True)  # [{"where": ..., "kinds": [...]}]
+    # The office's reading of the texts as experts will see them (R18): experts see nothing before it, and an edit
+    # after it clears it. A flag the office judged not to be the applicant's information is explained in the note.
+    reviewed_at = models.DateTimeField("匿名材料审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="匿名材料审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_note = models.CharField("核对说明", max_length=500, blank=True)
     computed = models.JSONField("量化赋分（按申报信息计算）", default=dict, blank=True)
     opinion = models.TextField("评审意见", blank=True)
     # The result, written when the meeting closes (and the caps again when the office changes a rate).
@@ -75,8 +87,8 @@ class Candidate(models.Model):
         return self.code
 
     @property
-    def anonymous(self) -> bool:
-        return not self.hits
+    def reviewed(self) -> bool:
+        return self.reviewed_at is not None
 
 
 class Expert(models.Model):
@@ -244,6 +256,31 @@ class Minutes(models.Model):
         ordering: ClassVar = ["made_at", "pk"]
 
 
+# What each of the evaluation's events is called on the office's page.
+EVENT_LABELS = {
+    "add_expert": "加入专家库",
+    "anonymity_check": "个人信息检查",
+    "anonymity_review_cleared": "匿名材料修改，撤销已审核",
+    "anonymity_reviewed": "匿名材料已审核",
+    "apply_assignment": "专家分组生效",
+    "assign_expert": "调整专家分组",
+    "attendance": "登记出席",
+    "candidate": "编入答辩组",
+    "close_meeting": "表决结束",
+    "correct_score": "更正评分",
+    "declare_conflict": "专家申报回避",
+    "minutes": "生成会议纪要",
+    "move": "调整答辩组",
+    "open_meeting": "会议开始表决",
+    "opinion": "填写评审意见",
+    "pin_conflict": "确定回避",
+    "prepare_meeting": "安排评审会议",
+    "recompute_caps": "按通过率重新排序",
+    "rename_group": "修改组名",
+    "score": "专家评分",
+}
+
+
 class EvaluationEvent(models.Model):
     """The evaluation's own history, seen by the office only: the application's timeline is read by the applicant,
     who must not learn which experts scored or voted on them."""
@@ -258,6 +295,10 @@ class EvaluationEvent(models.Model):
 
     class Meta:
         ordering: ClassVar = ["at", "pk"]
+
+    @property
+    def action_label(self) -> str:
+        return EVENT_LABELS.get(self.action, "其他操作")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -139,7 +139,7 @@ def _scoring_expert(actor: Membership, candidate: Candidate) -> Expert:
     if not Assignment.objects.filter(expert=expert, group=candidate.group).exists():
         raise ActionRefused("该参评人员不在您的答辩组")
     if not materials_ready(candidate):
-        raise ActionRefused("该参评人员的材料尚待评委会办公室做匿名处理")
+        raise ActionRefused("该参评人员的材料尚待评委会办公室审核匿名处理")
     not_closed(candidate.year)
     return expert
 

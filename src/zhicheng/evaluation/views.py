@@ -128,8 +128,10 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
                 posted_int(data, "candidate"),
                 summary_text=data.get("summary_text", ""),
                 defence_text=data.get("defence_text", ""),
+                mark_reviewed=data.get("mark") == "1",
+                note=data.get("note", ""),
             )
-            done = "匿名材料已更新，复查未发现个人信息"
+            done = "已审核，专家可以查阅" if data.get("mark") == "1" else "匿名材料已保存（尚未审核，专家暂不能查阅）"
         elif what == "move":
             move_candidate(actor, posted_int(data, "candidate"), posted_int(data, "group"))
         elif what == "rename":

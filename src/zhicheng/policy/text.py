@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # CJK ideographs (〇, basic, extension A, compatibility, extensions B–F): each is one 字.
 _CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
@@ -18,11 +19,63 @@ def count_chars(text: str) -> int:
 
 
 # What each kind of hit is called in a clerk's message.
-HIT_LABELS = {"name": "姓名", "employer": "工作单位", "county": "县（市、区）", "id_number": "身份证号码"}
+HIT_LABELS = {
+    "name": "姓名",
+    "employer": "工作单位",
+    "county": "县（市、区）",
+    "id_number": "身份证号码",
+    "phone": "电话号码",
+}
 # The endings an employer's name is often written without: 忻州市建设工程有限公司 → 忻州市建设工程.
-_EMPLOYER_SUFFIX = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|总公司|分公司)$")
-# A mainland resident ID number anywhere in a text: it is personal information whosever it is.
-_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+_EMPLOYER_SUFFIX = re.compile(
+    r"(股份有限公司|有限责任公司|有限公司|集团有限公司|集团公司|集团|总公司|分公司|公司|研究院|设计院|院|研究所|所|局|厂|中心)$"
+)
+# Leading place names an employer is often written without: 山西省忻州市水利建筑工程有限公司 → 水利建筑工程.
+_PLACE_PREFIX = re.compile(r"^(.{2,7}?(省|自治区|市|地区|盟|州|县|旗|区))")
+# A short core ("建设工程") is common words; alone it is found only with an organisation's ending after it.
+_CORE_ALONE = 6
+_ORG_ENDING = r"(?:股份有限公司|有限责任公司|有限公司|集团|公司|院|所|局|厂|中心|单位)"
+# What a writer may put between the digits of a number or the characters of a name to break a naive match.
+_SEPARATORS = re.compile(r"[\s\-_.,，、·•・/\\|()（）\[\]【】<>《》\"'“”‘’:：;；~～*#=+]+")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+# A mainland resident ID number: area (6), birth date (8, 19xx or 20xx), order (3), check (digit or X).
+_ID_NUMBER = re.compile(r"\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]")
+# A mobile number (1[3-9] and 9 digits) or a landline with its area code (0 and 9–11 digits).
+_PHONE = re.compile(r"(?:1[3-9]\d{9}|0[1-9]\d{8,10})")
+_DIGIT_RUN = re.compile(r"\d[\dX]*")
+
+
+def normalise(text: str) -> str:
+    """The text as the check reads it: full-width forms folded to half-width (NFKC), invisible characters and
+    every separator or space removed, Latin letters upper-cased. ``张 · 建 国`` reads 张建国, ``１４２２０１-1988 0512``
+    reads 1422011988 0512 without its gaps."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = _INVISIBLE.sub("", folded)
+    return _SEPARATORS.sub("", folded).upper()
+
+
+def employer_needles(employer: str) -> list[tuple[str, bool]]:
+    """The forms an employer's name is found in, each with whether it may stand alone: the full name, the name less
+    its ending, and its distinctive core (less the place names before it and the ending after it)."""
+    full = normalise(employer)
+    if not full:
+        return []
+    out: list[tuple[str, bool]] = [(full, True)]
+    short = _EMPLOYER_SUFFIX.sub("", full)
+    if short != full and len(short) >= 4:
+        out.append((short, True))
+    core = short
+    while (stripped := _PLACE_PREFIX.sub("", core, count=1)) != core and len(stripped) >= 2:
+        core = stripped
+    if core != short and len(core) >= 2:
+        out.append((core, len(core) >= _CORE_ALONE))
+    return out
+
+
+def _found(needle: str, alone: bool, text: str) -> bool:
+    if alone:
+        return needle in text
+    return re.search(re.escape(needle) + _ORG_ENDING, text) is not None
 
 
 def personal_info_hits(
@@ -34,31 +87,31 @@ def personal_info_hits(
     employers: tuple[str, ...] = (),
     counties: tuple[str, ...] = (),
 ) -> list[str]:
-    """The applicant's name, employer, county or an ID number found in a text that must be anonymous (3.9, 5b, R18).
-    ``employers`` and ``counties`` add the names the platform itself holds beside those the applicant declared; an
-    employer is also found without its company ending, a county without its 县/市/区."""
+    """The applicant's name, employer, county, an ID number or a phone number found in a text that must be anonymous
+    (3.9 "不得出现姓名、工作单位等个人信息", 5b, R18). ``employers`` and ``counties`` add the names the platform itself
+    holds beside those the applicant declared. The text and the names are read normalised (``normalise``), so
+    full-width forms, spaces and separators hide nothing; an employer is also found by its distinctive core, a
+    county without its 县/市/区; ID and phone numbers are found in any grouping."""
+    compact = normalise(text)
     hits: list[str] = []
-    needles: list[tuple[str, str]] = []
-    if name:
-        needles.append(("name", name.strip()))
+    needles: list[tuple[str, str, bool]] = []
+    if name and normalise(name):
+        needles.append(("name", normalise(name), True))
     for one in (employer, *employers):
-        if one and one.strip():
-            one = one.strip()
-            needles.append(("employer", one))
-            short = _EMPLOYER_SUFFIX.sub("", one)
-            if short != one and len(short) >= 4:
-                needles.append(("employer", short))
+        if one:
+            needles.extend(("employer", needle, alone) for needle, alone in employer_needles(one))
     for one in (county, *counties):
-        if one and one.strip():
-            one = one.strip()
-            needles.append(("county", one))
-            short = _COUNTY_SUFFIX.sub("", one)
-            if short != one and len(short) >= 2:
-                needles.append(("county", short))
-    compact = re.sub(r"\s+", "", text)
-    for kind, needle in needles:
-        if needle and needle in compact and kind not in hits:
+        if one and (full := normalise(one)):
+            needles.append(("county", full, True))
+            short = _COUNTY_SUFFIX.sub("", full)
+            if short != full and len(short) >= 2:
+                needles.append(("county", short, True))
+    for kind, needle, alone in needles:
+        if kind not in hits and _found(needle, alone, compact):
             hits.append(kind)
-    if _ID_NUMBER.search(compact):
+    runs = _DIGIT_RUN.findall(compact)
+    if any(_ID_NUMBER.search(run) for run in runs):
         hits.append("id_number")
+    if any(_PHONE.fullmatch(run) for run in runs):
+        hits.append("phone")
     return hits
