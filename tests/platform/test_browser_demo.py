@@ -37,6 +37,14 @@ def test_the_demo_batch_from_groups_to_a_verified_certificate(
     walk = Walk(live_server, browser, "demo", DEMO_PASSWORD)
     session, press, snap = walk.session, walk.press, walk.snap
 
+    # The office's reading of the texts as experts will see them: each candidate reviewed (已审核) or waiting.
+    page = session("committee_clerk")
+    page.goto(f"{live_server.url}/evaluation/")
+    assert "已审核" in page.inner_text("main")
+    page.locator("details summary").first.click()
+    snap(page, "office-anonymity-review")
+    page.context.close()
+
     # Each assigned expert scores the candidates of the group, by code only.
     assigned = sorted({a.expert.user.username for a in Assignment.objects.select_related("expert__user")})
     assert assigned

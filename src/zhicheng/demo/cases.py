@@ -21,6 +21,7 @@ from zhicheng.cases.models import Application
 from zhicheng.demo.accounts import member, person
 from zhicheng.intake import services as intake
 from zhicheng.policy.facts import FactsYamlLoader
+from zhicheng.policy.text import count_chars
 from zhicheng.records.outcomes import IMPORT_HEADERS, import_outcomes
 
 EXAMPLES = Path(settings.PROJECT_DIR) / "examples"
@@ -41,6 +42,28 @@ PEOPLE = [
     ("applicant9", "刘福生", "05-secondary-front-line-relaxation", "xinfu_soe"),
     ("applicant10", "马秀英", "13-failed-committee-last-year", "entrusted"),
 ]
+
+
+# The work summary as an applicant writes it, anonymous as 3.9 asks (基本情况、学术研究、岗位业绩), so that the office has
+# a real text to read before experts see it; it is lengthened to the example's declared count.
+SUMMARY_PARTS = (
+    "一、基本情况。本人自参加工作以来一直从事本专业技术工作，先后担任技术员、项目技术负责人，熟悉国家和行业现行标准规范，"
+    "能够独立编制施工组织设计和专项方案，组织图纸会审与技术交底，解决现场出现的技术问题。",
+    "二、学术研究。本人结合工程实践开展专题研究，围绕施工质量控制、结构变形监测和节能降耗撰写论文与技术总结，"
+    "对监测数据进行整理分析，提出改进措施，相关成果在后续项目中得到应用。",
+    "三、岗位业绩。本人参与完成的项目均按期竣工并一次验收合格，主持编制的质量控制措施降低了返工率，"
+    "组织开展新工艺、新材料的应用，指导青年技术人员成长，所在项目部多次获得上级表彰。",
+)
+
+
+def summary_text(at_least: int) -> str:
+    parts = list(SUMMARY_PARTS)
+    text = ""
+    round_no = 0
+    while count_chars(text) < at_least:
+        round_no += 1
+        text += f"（第{round_no}部分）" + "".join(parts)
+    return text
 
 
 def example(name: str) -> dict[str, Any]:
@@ -64,6 +87,8 @@ def profiles(employers: dict[str, Organisation]) -> None:
             "county": employer.area.name if employer.area.kind != "city" else None,
             "sector": employer.sector,
         }
+        if data.get("work_summary"):
+            data["work_summary"]["text"] = summary_text(data["work_summary"].pop("char_count", 0) or 0)
         if name.startswith("10-"):  # applicant3 is with a city-owned state enterprise: green channel 2 still open
             data["identity"] = {**data["identity"], "birth_date": None, "sex": None}
         services.save_profile(user, data)
