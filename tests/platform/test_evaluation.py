@@ -71,8 +71,9 @@ def office_clerk(world: World) -> Membership:
     )
 
 
-def accepted(world: World, specs: list[Spec]) -> Cases:
-    """Each spec an applicant of a county-owned employer in 原平市, taken from draft to accepted by the office."""
+def accepted(world: World, specs: list[Spec], hold: frozenset[str] = frozenset()) -> Cases:
+    """Each spec an applicant of a county-owned employer in 原平市, taken from draft to accepted by the office (those
+    in ``hold`` left in the batch, received but not accepted)."""
     hr, iit = world.bureau("yp_hr", "原平市", "hr"), world.bureau("yp_iit", "原平市", "iit")
     employers: dict[str, Organisation] = {}
     leaders: dict[str, Membership] = {}
@@ -106,7 +107,7 @@ def accepted(world: World, specs: list[Spec]) -> Cases:
         apps.append(app)
     intake.submit_batch(iit, 2023, now=IN_WINDOW)
     office = office_clerk(world)
-    for app in apps:
+    for app in (a for s, a in zip(specs, apps, strict=True) if s.username not in hold):
         keys = [k for k, _ in intake.required_originals(app)]
         intake.record_check(office, app.pk, originals=keys, notes="")
         intake.accept(office, app.pk, now=IN_WINDOW)

@@ -18,6 +18,7 @@ from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.meeting import cast_ballot, close_meeting
 from zhicheng.evaluation.models import Candidate
 from zhicheng.evaluation.scoring import submit_score
+from zhicheng.intake import services as intake
 from zhicheng.records import integrity
 from zhicheng.records.models import EvaluationOutcome, Profile
 from zhicheng.records.outcomes import last_year_fact
@@ -214,12 +215,20 @@ def test_mask_name() -> None:
     assert [results.mask_name(n) for n in ("张建国", "王丽", "欧阳小明", "李")] == ["张*国", "王*", "欧**明", "李"]
 
 
-def test_a_case_neither_evaluated_nor_decided_blocks_the_results(voted: dict[str, Any], world: Any) -> None:
-    """No accepted case may end as a failure it never had: a case accepted after the groups were built blocks."""
+def test_a_case_received_after_the_vote_began_is_not_accepted_and_does_not_block(
+    voted: dict[str, Any], world: Any
+) -> None:
+    """No accepted case may end as a failure it never had, nor block the year (issue 10, finding 2): a case received
+    once the vote has begun cannot be accepted; the results are posted; the office takes it out of the round."""
     _close(voted)
-    _accept_late(world, voted["cases"].office)
-    with pytest.raises(ActionRefused, match="尚未参加评审或尚未作出认定结论：申报人late"):
-        results.post_results(voted["cases"].office, 2023, starts_on=START, today=START)
+    office = voted["cases"].office
+    with pytest.raises(ActionRefused, match="评审会议已开始表决，不能再受理"):
+        _accept_late(world, office)
+    late = Application.objects.get(applicant__username="late")
+    assert late.state == State.IN_BATCH
+    results.post_results(office, 2023, starts_on=START, today=START)
+    intake.defer(office, late.pk, reason="报送时本年度评审会议已开始表决")
+    assert Application.objects.get(pk=late.pk).state == State.DEFERRED
 
 
 def test_a_fraud_finding_for_the_year_cancels_the_grant_8_2(voted: dict[str, Any]) -> None:

@@ -199,6 +199,7 @@ ACTION_LABELS = {
     "intake_check": "原件核验",
     "accept": "评委会受理",
     "office_return": "评委会办公室退回报送单位",
+    "defer": "评委会办公室移出本年度评审",
     "integrity_finding": "记入诚信档案",
     "entrustment": "登记委托评审函（7.1）",
     "recognition": "录入评委会认定结论（3.10）",

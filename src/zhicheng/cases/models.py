@@ -26,9 +26,12 @@ class State(models.TextChoices):
     NOT_GRANTED = "not_granted", "未通过评审"
     REJECTED = "rejected", "不予推荐"
     WITHDRAWN = "withdrawn", "已撤回"
+    # Taken out of the year's round by the office (a case accepted too late for the year's meeting), with a reason
+    # the applicant reads; it may apply again in a later year.
+    DEFERRED = "deferred", "已移出本年度评审"
 
 
-ACTIVE_STATES = [s for s in State.values if s not in (State.REJECTED, State.WITHDRAWN)]
+ACTIVE_STATES = [s for s in State.values if s not in (State.REJECTED, State.WITHDRAWN, State.DEFERRED)]
 
 LEVELS = [("technician", "技术员"), ("assistant_engineer", "助理工程师"), ("engineer", "工程师")]
 

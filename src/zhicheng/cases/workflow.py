@@ -108,6 +108,19 @@ TRANSITIONS: tuple[Transition, ...] = (
         desk=True,
     ),
     *(
+        Transition(
+            state,
+            "defer",
+            frozenset({Role.COMMITTEE_CLERK}),
+            State.DEFERRED,
+            "not_in_a_group",
+            "移出本年度评审",
+            needs_reason=True,
+            desk=True,
+        )
+        for state in (State.IN_BATCH, State.OFFICE_RETURNED, State.ACCEPTED)
+    ),
+    *(
         Transition(state, action, frozenset({Role.CITY_HR_OFFICER}), target, "results_confirm", label, desk=True)
         for state in (State.ACCEPTED, State.RECOGNITION_DECIDED)
         for action, target, label in (
@@ -150,7 +163,8 @@ GUARD_TEXT = {
     "step_approve": "操作人所在机构是当前审核环节；委托评审已登记委托函和市人社局函转文号（7.1）",
     "returned_to_actor": "退回给操作人一方（申报人或用人单位）",
     "window": "在报送时间内（8.4，公休日除外）；报送单位是审核渠道的最后一级；每渠道每年统一一次性报送",
-    "office_accept": "在报送时间内；原件逐项核验完毕",
+    "office_accept": "在报送时间内；原件逐项核验完毕；评审会议尚未开始表决",
+    "not_in_a_group": "评审会议已开始表决；尚未编入答辩组、尚未作出认定结论；已受理的须在评审结果公示前；写明理由（申报人可见）",
     "recognition": "引进高层次人才和急需紧缺人才职称认定（3.10）的已受理申报；评委会审核其工作经历和成果后作出",
     "results_confirm": "评审结果公示满5个工作日（R21）且异议均已处理；通过者为表决通过且在本组通过率以内或经认定，异议成立者除外",
 }

@@ -79,6 +79,13 @@ def _new_code(year: int, prefix: str, used: set[str]) -> str:
         width += 1
 
 
+def not_grouped(year: int) -> list[Application]:
+    """Accepted cases of the year that go to a defence but are in no group: the meeting cannot open while any is left,
+    or the case would never be voted on and the year's results could not be finished."""
+    waiting = Application.objects.filter(year=year, state=State.ACCEPTED, evaluation_candidate__isnull=True)
+    return [app for app in waiting.select_related("applicant").order_by("pk") if not decided_without_defence(app)]
+
+
 def build_groups(actor: Membership, year: int) -> list[Group]:
     """Every accepted application of the year becomes a candidate with a random code, in the group of its level and
     specialty category, or of the grassroots front line (5b, 5c). Run again, it adds the newly accepted only."""

@@ -17,6 +17,7 @@ from zhicheng.accounts.models import Membership
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.caps import apply_caps
 from zhicheng.evaluation.experts import has_conflict
+from zhicheng.evaluation.groups import not_grouped
 from zhicheng.evaluation.guards import (
     acting_expert,
     locked_candidate,
@@ -34,6 +35,7 @@ from zhicheng.evaluation.models import (
     Meeting,
 )
 from zhicheng.evaluation.scoring import score_summary
+from zhicheng.round import milestones
 from zhicheng.round.year import committee_fraction
 
 
@@ -92,8 +94,15 @@ def open_meeting(actor: Membership, year: int) -> Meeting:
             raise ActionRefused(f"出席委员{present}人，未达到评委会委员{members}人的三分之二（至少{need}人），不能开会")
         if not Candidate.objects.filter(year=year).exists():
             raise ActionRefused("本年度没有参评人员")
+        left_out = not_grouped(year)
+        if left_out:
+            raise ActionRefused(
+                "以下已受理的申报尚未编入答辩组：" + "、".join(f"{app.applicant}（#{app.pk}）" for app in left_out),
+                "请先按已受理申报编排答辩组，或在受理核验页将其移出本年度评审，再宣布会议开始",
+            )
         meeting.status, meeting.opened_at = Meeting.Status.OPEN, timezone.now()
         meeting.save()
+        milestones.reach(year, milestones.MEETING_OPENED, actor.user)
         log_event(actor, year, "open_meeting", present=present, members=members)
     return meeting
 

@@ -365,6 +365,11 @@ def accept(actor: Membership, application_id: int, *, now: dt.datetime | None = 
         if app.state != State.IN_BATCH:
             raise ActionRefused("该申报不在待受理状态")
         _open_or_refuse(app.year, now)
+        if milestones.reached(app.year, milestones.MEETING_OPENED):
+            raise ActionRefused(
+                f"{app.year}年度评审会议已开始表决，不能再受理：该申报无法参加本年度评审，"
+                "请退回报送单位，或移出本年度评审并写明理由"
+            )
         check = IntakeCheck.objects.filter(application=app).first()
         seen = set(check.originals_seen if check else [])
         missing = [what for key, what in required_originals(app) if key not in seen]
@@ -399,6 +404,42 @@ def office_return(
         record_event(
             app, actor, "office_return", from_state=State.IN_BATCH, to_state=State.OFFICE_RETURNED, reason=reason
         )
+    return app
+
+
+def defer_refusal(app: Application) -> str | None:
+    """Why the office may not take this case out of the year's round (None: it may)."""
+    if app.state not in (State.IN_BATCH, State.OFFICE_RETURNED, State.ACCEPTED):
+        return "只有已报送评委会、尚未评审的申报可以移出本年度评审"
+    if not milestones.reached(app.year, milestones.MEETING_OPENED):
+        # Before the vote a case can still be evaluated: an accepted one joins a group, a received one may be returned.
+        return "评审会议开始表决前，已受理的申报应编入答辩组参加评审，待受理的可退回报送单位"
+    if app.state == State.ACCEPTED and milestones.reached(app.year, milestones.RESULTS_POSTED):
+        return f"{app.year}年度评审结果已公示，已受理的申报不能再移出"
+    if Application.objects.filter(pk=app.pk, evaluation_candidate__isnull=False).exists():
+        return "该申报已编入答辩组，按评审程序办理，不能移出"
+    return None
+
+
+def defer(actor: Membership, application_id: int, *, reason: str) -> Application:
+    """移出本年度评审: once the vote has begun, the office takes a case that can no longer take part in the year's
+    evaluation (received, returned or accepted too late for the meeting) out of the year's round, so the year can be finished; the reason is recorded
+    and shown to the applicant, who may apply again in a later year. A case already in a defence group, or decided
+    on the record, goes through the evaluation instead."""
+    if actor.role != Role.COMMITTEE_CLERK:
+        raise ActionRefused("只有评委会办公室工作人员可以将申报移出本年度评审")
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused("请填写移出本年度评审的理由（申报人可见）")
+    with transaction.atomic():
+        app = locked(application_id)
+        refusal = defer_refusal(app)
+        if refusal:
+            raise ActionRefused(refusal)
+        before = app.state
+        app.state = State.DEFERRED
+        app.save(update_fields=["state", "updated_at"])
+        record_event(app, actor, "defer", from_state=before, to_state=State.DEFERRED, reason=reason)
     return app
 
 

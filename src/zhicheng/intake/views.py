@@ -193,6 +193,7 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
             "seen": set(check.originals_seen) if check else set(),
             "check": check,
             "window": window_state(app.year),
+            "deferrable": intake.defer_refusal(app) is None,
         },
     )
 
@@ -213,6 +214,9 @@ def desk_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         elif what == "return":
             intake.office_return(actor, pk, reason=request.POST.get("reason", ""))
             messages.success(request, "已退回报送单位")
+        elif what == "defer":
+            intake.defer(actor, pk, reason=request.POST.get("reason", ""))
+            messages.success(request, "已移出本年度评审，理由已告知申报人")
         elif what == "recognition":
             intake.record_recognition(
                 actor,

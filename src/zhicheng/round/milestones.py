@@ -17,4 +17,5 @@ def reached(year: int, kind: str) -> bool:
     return Milestone.objects.filter(year=year, kind=kind).exists()
 
 
+MEETING_OPENED = Milestone.Kind.MEETING_OPENED
 RESULTS_POSTED = Milestone.Kind.RESULTS_POSTED

@@ -61,6 +61,7 @@ class Milestone(models.Model):
     which then refuse what would change a result already made public. Only added, never changed."""
 
     class Kind(models.TextChoices):
+        MEETING_OPENED = "meeting_opened", "评审会议已开始表决"
         RESULTS_POSTED = "results_posted", "评审结果已公示"
 
     year = models.PositiveSmallIntegerField("评审年度")
