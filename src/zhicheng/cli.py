@@ -189,6 +189,42 @@ def cmd_retirement(args: argparse.Namespace) -> int:
     return 0
 
 
+def _django() -> None:
+    """The audit commands read the platform's database: set Django up as manage.py does."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhicheng.settings")
+    django.setup()
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _django()
+    from zhicheng.audit import trail
+
+    checked, breaks = trail.verify()
+    for b in breaks:
+        at = f" {b.at:%Y-%m-%d %H:%M:%S}" if b.at else ""
+        print(f"审计记录 #{b.entry_id}{at}：{b.problem}", file=sys.stderr)
+    if breaks:
+        print(f"审计记录校验失败：共 {checked} 条，发现 {len(breaks)} 处异常", file=sys.stderr)
+        return 1
+    print(f"审计记录校验通过：共 {checked} 条，链完整")
+    return 0
+
+
+def cmd_audit_prune(args: argparse.Namespace) -> int:
+    _django()
+    from django.conf import settings
+
+    from zhicheng.audit import trail
+
+    removed = trail.prune()
+    print(f"已删除保存期（{settings.AUDIT_RETENTION_DAYS}日）以前的审计记录 {removed} 条")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhicheng", description="职称评审：工程系列中、初级 — 申报条件核查")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -219,6 +255,13 @@ def build_parser() -> argparse.ArgumentParser:
     retirement.add_argument("category", choices=("male", "female55", "female50"))
     retirement.add_argument("--year", type=int)
     retirement.set_defaults(func=cmd_retirement)
+
+    audit = sub.add_parser("audit", help="the audit trail (the platform's database)")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="check every entry's seal and link; exit 1 on any change")
+    verify.set_defaults(func=cmd_audit_verify)
+    prune = audit_sub.add_parser("prune", help="remove entries older than the retention period (184 days or more)")
+    prune.set_defaults(func=cmd_audit_prune)
     return parser
 
 

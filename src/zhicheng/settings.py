@@ -6,6 +6,8 @@ ZHICHENG_ALLOWED_HOSTS  comma-separated host names (127.0.0.1,localhost by defau
 DATABASE_URL         postgresql://… selects PostgreSQL; SQLite in var/ by default
 ZHICHENG_FIELD_KEY   the key that encrypts ID numbers at rest (urlsafe base64, 32 bytes); made like the secret key
 ZHICHENG_MEDIA_ROOT  where uploaded evidence is stored (var/evidence by default); never served as static files
+ZHICHENG_AUDIT_KEY   the key that seals the audit trail's entries; made like the secret key, kept apart from the database
+ZHICHENG_AUDIT_RETENTION_DAYS  how long audit entries are kept before pruning (184 days, the least the law allows)
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ def _kept_secret(name: str, make: str) -> str:
 
 SECRET_KEY = _kept_secret("secret_key", secrets.token_urlsafe(50))
 FIELD_KEY = _kept_secret("field_key", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+AUDIT_KEY = _kept_secret("audit_key", secrets.token_urlsafe(32))
+# Cybersecurity Law art. 21: network logs kept no less than six months; pruning never goes below 184 days.
+AUDIT_RETENTION_DAYS = max(184, int(os.environ.get("ZHICHENG_AUDIT_RETENTION_DAYS", "184")))
 DEBUG = os.environ.get("ZHICHENG_DEBUG", "") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("ZHICHENG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
@@ -55,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     # The platform's floors, from the ground up (docs/architecture.md; pyproject.toml holds the rule).
     "zhicheng.accounts",
+    "zhicheng.audit",
     "zhicheng.round",
     "zhicheng.cases",
     "zhicheng.records",
@@ -72,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhicheng.audit.context.OriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

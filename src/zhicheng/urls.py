@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("zhicheng.accounts.urls")),
+    path("", include("zhicheng.audit.urls")),
     path("", include("zhicheng.records.urls")),
     path("", include("zhicheng.applications.urls")),
     path("", include("zhicheng.intake.urls")),

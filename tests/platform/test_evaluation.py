@@ -54,6 +54,9 @@ class Spec:
     grassroots: bool = False
     defence: str = DEFENCE
     summary: str = SUMMARY
+    name: str = ""  # the applicant's name (申报人<username> when empty)
+    major: str = ""  # the major of the top education (the example's when empty)
+    reason: str = ""  # the county reviewers' opinion
 
 
 @dataclass
@@ -89,8 +92,16 @@ def accepted(world: World, specs: list[Spec], hold: frozenset[str] = frozenset()
         employment = {**base["employment"], "employer_name": employer.name, "county": employer.area.name}
         if spec.grassroots:
             employment.update(on_front_line=True, front_line_since="2012-03-01")
+        education = base["education"]
+        if spec.major:
+            education = [{**education[0], "major": spec.major}, *education[1:]]
         changes: dict[str, Any] = {
-            "identity": {**base["identity"], "name": f"申报人{spec.username}", "id_number": id_number(len(apps))},
+            "identity": {
+                **base["identity"],
+                "name": spec.name or f"申报人{spec.username}",
+                "id_number": id_number(len(apps)),
+            },
+            "education": education,
             "employment": employment,
             "work_summary": {"text": spec.summary, "covers_required_parts": True},
             "defence_paper": {"text": spec.defence, "produced_on": "2023-08-01"},
@@ -102,8 +113,8 @@ def accepted(world: World, specs: list[Spec], hold: frozenset[str] = frozenset()
         services.applicant_pledge(applicant, app.pk)
         services.perform(applicant, app.pk, "submit")
         through_employer(app, leaders[spec.employer])
-        services.perform(hr, app.pk, "approve")
-        services.perform(iit, app.pk, "approve")
+        services.perform(hr, app.pk, "approve", reason=spec.reason)
+        services.perform(iit, app.pk, "approve", reason=spec.reason)
         apps.append(app)
     intake.submit_batch(iit, 2023, now=IN_WINDOW)
     office = office_clerk(world)

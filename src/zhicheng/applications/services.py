@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhicheng.accounts.models import Area, Membership, Organisation, SensitiveView
+from zhicheng.accounts.models import Area, Membership, Organisation
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications.evidence import UploadRefused, check_upload
 from zhicheng.applications.models import (
@@ -33,6 +33,7 @@ from zhicheng.applications.permissions import (
     can_view,
 )
 from zhicheng.applications.routes import ROUTES, RouteError, resolve_steps, route_for
+from zhicheng.audit import trail
 from zhicheng.cases.events import record_event
 from zhicheng.cases.labels import fact_label
 from zhicheng.cases.locks import locked
@@ -664,13 +665,7 @@ def reveal_id_number(actor: Membership, application: Application) -> str:
     profile = Profile.objects.get(user=application.applicant)
     if not profile.id_number_cipher:
         raise ActionRefused("申报人尚未登记身份证号码")
-    SensitiveView.objects.create(
-        user=actor.user,
-        role=actor.role,
-        organisation=actor.organisation,
-        what="id_number",
-        subject=f"application:{application.pk}",
-    )
+    trail.viewed(actor, "id_number", f"application:{application.pk}")
     return idnumbers.decrypt(profile.id_number_cipher)
 
 

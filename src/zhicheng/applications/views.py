@@ -54,6 +54,8 @@ def _user(request: HttpRequest) -> User:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
+    if actor.role == Role.AUDIT_ADMIN:
+        return redirect("audit")  # the audit administrator's work is the trail, and only the trail
     applications = visible_applications(actor).select_related("applicant", "employer", "area").order_by("-updated_at")
     state = request.GET.get("state")
     if state in State.values:

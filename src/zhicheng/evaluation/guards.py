@@ -8,8 +8,11 @@ from typing import Any
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
+from zhicheng.audit import trail
+from zhicheng.audit.models import AuditEntry
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.models import (
+    EVENT_LABELS,
     Candidate,
     EvaluationEvent,
     Expert,
@@ -46,6 +49,15 @@ def acting_expert(actor: Membership, year: int) -> Expert:
 
 
 def log_event(actor: Membership, year: int, action: str, candidate: Candidate | None = None, **payload: Any) -> None:
+    trail.record(
+        AuditEntry.Kind.EVALUATION,
+        action,
+        user=actor.user,
+        role=actor.role,
+        subject=f"{year}年度评审" + (f"·{candidate.code}" if candidate else ""),
+        summary=EVENT_LABELS.get(action, ""),
+        payload=payload,
+    )
     EvaluationEvent.objects.create(
         year=year, actor=actor.user, role=actor.role, action=action, candidate=candidate, payload=payload
     )

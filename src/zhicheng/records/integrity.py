@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
-from zhicheng.accounts.models import Membership, SensitiveView
+from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
+from zhicheng.audit import trail
 from zhicheng.cases.events import record_event
 from zhicheng.cases.models import Application
 from zhicheng.cases.refusals import ActionRefused
@@ -79,6 +80,4 @@ def visible_records(actor: Membership | None) -> QuerySet[IntegrityRecord]:
 
 
 def log_view(actor: Membership, subject: str) -> None:
-    SensitiveView.objects.create(
-        user=actor.user, role=actor.role, organisation=actor.organisation, what="integrity", subject=subject
-    )
+    trail.viewed(actor, "integrity", subject)

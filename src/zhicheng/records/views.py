@@ -75,7 +75,7 @@ def outcomes_template(request: HttpRequest) -> HttpResponse:
 def integrity_register(request: HttpRequest) -> HttpResponse:
     actor = acting(request, READERS)
     records = integrity.visible_records(actor)
-    integrity.log_view(actor, "register")
+    integrity.log_view(actor, "诚信档案")
     return render(
         request,
         "records/integrity.html",
