@@ -1,0 +1,85 @@
+"""Server errors leave a trace (issue 10, finding 7): the traceback is logged with the request's id, which the
+response returns; kept database connections are health-checked (finding 8)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from zhicheng.accounts.requestid import HEADER, RequestIdFilter
+
+
+def _logged_500(caplog: pytest.LogCaptureFixture, client: Client, **headers: str) -> tuple[Any, logging.LogRecord]:
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get("/test-boom/", headers=headers)
+    assert response.status_code == 500
+    errors = [r for r in caplog.records if r.name == "django.request" and r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    return response, errors[0]
+
+
+@pytest.mark.urls("tests.platform.urls_boom")
+@pytest.mark.django_db
+def test_a_server_error_is_logged_with_its_traceback_and_request_id(caplog: pytest.LogCaptureFixture) -> None:
+    response, record = _logged_500(caplog, Client(raise_request_exception=False))
+    rid = response[HEADER]
+    assert len(rid) == 32
+    assert record.exc_info is not None and record.exc_info[0] is RuntimeError
+    # The platform's handler writes the line as configured: request id, logger, message, then the traceback.
+    handler = logging.getLogger("django").handlers[0]
+    assert any(isinstance(f, RequestIdFilter) for f in handler.filters)
+    assert record.request_id == rid  # type: ignore[attr-defined]
+    line = handler.format(record)
+    assert f"[{rid}] django.request: Internal Server Error: /test-boom/" in line
+    assert "Traceback (most recent call last)" in line and "RuntimeError: 测试用的服务器错误" in line
+
+
+@pytest.mark.urls("tests.platform.urls_boom")
+@pytest.mark.django_db
+def test_an_incoming_request_id_is_kept_and_a_forged_one_replaced(caplog: pytest.LogCaptureFixture) -> None:
+    client = Client(raise_request_exception=False)
+    response, record = _logged_500(caplog, client, x_request_id="proxy-1234.abc")
+    assert response[HEADER] == "proxy-1234.abc"
+    assert record.request_id == "proxy-1234.abc"  # type: ignore[attr-defined]
+    caplog.clear()
+    response, _ = _logged_500(caplog, client, x_request_id="x\nFAKE ERROR line")
+    assert "\n" not in response[HEADER] and len(response[HEADER]) == 32
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_request_id(client: Client) -> None:
+    assert len(client.get("/login/")[HEADER]) == 32
+
+
+def test_request_errors_and_the_platform_go_to_stderr_and_the_log_file(tmp_path: Any) -> None:
+    log = tmp_path / "zhicheng.log"
+    code = (
+        "import logging, django; django.setup();"
+        "logging.getLogger('django.request').error('服务器错误 probe');"
+        "logging.getLogger('zhicheng.intake').info('平台 probe')"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zhicheng.settings", "ZHICHENG_LOG_FILE": str(log)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    written = log.read_text(encoding="utf-8")
+    for out in (done.stderr, written):
+        assert "ERROR [-] django.request: 服务器错误 probe" in out
+        assert "INFO [-] zhicheng.intake: 平台 probe" in out
+
+
+def test_kept_connections_are_health_checked() -> None:
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+    code = "from zhicheng import settings as s; d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/zc_unused",
+        "ZHICHENG_DB_CONN_MAX_AGE": "60",
+    }
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["60", "True"]
