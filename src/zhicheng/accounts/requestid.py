@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
@@ -38,13 +39,19 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get(HEADER, "")
         rid = given if ACCEPTED.match(given) else uuid.uuid4().hex
-        token = request_id.set(rid)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id.reset(token)
+        # Kept until the response is finished (below), not only while the middleware runs: Django logs a 4xx
+        # response ("Bad Request: …") after the middleware chain has returned.
+        request_id.set(rid)
+        response = self.get_response(request)
         response[HEADER] = rid
         return response
+
+
+def _forget(**kwargs: object) -> None:
+    request_id.set(NO_REQUEST)
+
+
+request_finished.connect(_forget, dispatch_uid="zhicheng.requestid.forget")
 
 
 class RequestIdFilter(logging.Filter):
