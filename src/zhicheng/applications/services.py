@@ -626,8 +626,8 @@ def add_evidence(
     with transaction.atomic():
         evidence = Evidence(
             kind=kind,
-            fact=fact[:100],
-            original_name=(upload.name or "")[:200],
+            fact=fact[: Evidence._meta.get_field("fact").max_length],
+            original_name=(upload.name or "")[: Evidence._meta.get_field("original_name").max_length],
             content_type=content_type,
             size=upload.size or 0,
             sha256=sha,
