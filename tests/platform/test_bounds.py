@@ -185,3 +185,37 @@ def test_the_integrity_service_refuses_what_the_database_would_not_keep(world: W
     with pytest.raises(ActionRefused, match="取消评审资格的年度：确保该值小于或等于2100"):
         integrity.record_finding(office, name="张建国", cancelled_year=70000, **common)
     assert not IntegrityRecord.objects.exists()
+
+
+def test_the_profile_page_refuses_a_name_longer_than_the_database_keeps(world: World) -> None:
+    applicant = world.applicant("applicant", world.employer("原平市页面长度测试公司"))
+    client = Client()
+    client.force_login(applicant.user)
+    page = client.post("/profile/identity/", {"name": "张" * 60}).content.decode()
+    assert "张" * 60 in page and "50" in page  # the entry kept, the limit said
+    assert Profile.objects.get(user=applicant.user).facts["identity"]["name"] != "张" * 60
+
+
+def test_every_service_refuses_text_longer_than_its_column(world: World) -> None:
+    """The stages' services check their text against the model's max_length (cases/refusals.check_lengths)."""
+    from tests.platform.test_evaluation import expert, office_clerk
+    from zhicheng.applications.models import Entrustment
+    from zhicheng.cases.refusals import ActionRefused, check_lengths
+    from zhicheng.evaluation.models import Expert, Group
+    from zhicheng.results.models import Objection, ResultsPublicity
+
+    for model, field, limit in (
+        (Entrustment, "letter_number", F.DOCUMENT_NUMBER_MAX),
+        (Entrustment, "entrusting_department", F.ORGANISATION_NAME_MAX),
+        (ResultsPublicity, "filing_document", F.DOCUMENT_NUMBER_MAX),
+        (Objection, "contact", 100),
+        (Expert, "organisation_name", F.ORGANISATION_NAME_MAX),
+        (Group, "name", 100),
+    ):
+        check_lengths(model, **{field: "文" * limit})
+        with pytest.raises(ActionRefused, match=f"不能超过{limit}个字符，现为{limit + 1}个"):
+            check_lengths(model, **{field: "文" * (limit + 1)})
+    office = office_clerk(world)
+    with pytest.raises(ActionRefused, match="工作单位不能超过100个字符"):
+        expert(world, office, "e_long", organisation_name="单" * 101)
+    assert not Expert.objects.filter(user__username="e_long").exists()
