@@ -198,7 +198,10 @@ LOGGING: dict[str, object] = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "zhicheng.accounts.requestid.RequestIdFilter"}},
     "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "line": {
+            "()": "zhicheng.accounts.requestid.LineFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+        },
     },
     "handlers": {
         "stderr": {

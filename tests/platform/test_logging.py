@@ -39,6 +39,7 @@ def test_a_server_error_is_logged_with_its_traceback_and_request_id(caplog: pyte
     line = handler.format(record)
     assert f"[{rid}] django.request: Internal Server Error: /test-boom/" in line
     assert "Traceback (most recent call last)" in line and "RuntimeError: 测试用的服务器错误" in line
+    assert all(f"[{rid}]" in each for each in line.splitlines())  # the traceback's lines too
 
 
 @pytest.mark.urls("tests.platform.urls_boom")

@@ -63,3 +63,16 @@ class RequestIdFilter(logging.Filter):
         if not hasattr(record, "request_id"):
             record.request_id = current()
         return True
+
+
+class LineFormatter(logging.Formatter):
+    """Every line of a record — a traceback's too — starts with the time and the request id, so that grepping the
+    log for an id finds the whole traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if "\n" not in text:
+            return text
+        head = f"{self.formatTime(record)} [{getattr(record, 'request_id', NO_REQUEST)}] | "
+        first, *rest = text.split("\n")
+        return "\n".join([first, *(head + line for line in rest)])
