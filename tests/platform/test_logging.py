@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError, connection
 from django.test import Client
 
 from zhicheng.accounts.requestid import HEADER, RequestIdFilter
@@ -84,3 +85,40 @@ def test_kept_connections_are_health_checked() -> None:
     }
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["60", "True"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a database restart needs PostgreSQL (DATABASE_URL)")
+def test_a_kept_connection_lost_in_a_database_restart_is_replaced_before_the_next_request() -> None:
+    """Finding 8: with CONN_MAX_AGE set, the first request of each worker after a database restart was a 500 —
+    Django reused the dead connection. With health checks, the check at the request's start replaces it."""
+    import psycopg
+
+    def lose_connection() -> None:
+        connection.ensure_connection()
+        pid = connection.connection.info.backend_pid
+        params = connection.get_connection_params()
+        dsn = {k: v for k, v in params.items() if k in ("host", "port", "user", "password", "dbname")}
+        with psycopg.connect(**dsn, autocommit=True) as admin:
+            admin.execute("select pg_terminate_backend(%s)", [pid])
+
+    kept = {"CONN_MAX_AGE": connection.settings_dict["CONN_MAX_AGE"], "health": connection.health_check_enabled}
+    connection.settings_dict["CONN_MAX_AGE"] = 60
+    try:
+        connection.close()
+        lose_connection()
+        assert connection.health_check_enabled
+        connection.close_if_unusable_or_obsolete()  # what Django does when a request starts (request_started)
+        with connection.cursor() as cursor:
+            cursor.execute("select 1")
+            assert cursor.fetchone() == (1,)
+        # Without the health check the same sequence fails: the reproduction of the 500.
+        lose_connection()
+        connection.health_check_enabled = False
+        connection.close_if_unusable_or_obsolete()
+        with pytest.raises(OperationalError), connection.cursor() as cursor:
+            cursor.execute("select 1")
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = kept["CONN_MAX_AGE"]
+        connection.close()
+        connection.health_check_enabled = kept["health"]
