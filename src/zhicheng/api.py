@@ -40,7 +40,9 @@ from zhicheng.records.models import Profile
 
 BODY_MAX_DEPTH = 10  # the facts nest 4 deep (facts → list → entry → value); anything far deeper is not ours
 ID_MAX = 2**63 - 1  # a row id the database can hold (bigint); beyond it is no row, never an overflow
-_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # strings (skipped whole) and brackets
+# Strings (skipped whole) and brackets. The closing quote is optional so that an unterminated string is consumed once
+# to the end (the body is not JSON then anyway) instead of being retried from every later quote (quadratic time).
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
 
 
 class BodyRefused(Exception):

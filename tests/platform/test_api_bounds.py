@@ -91,3 +91,16 @@ def test_a_400_character_file_name_gives_the_page_a_chinese_error_not_a_bare_400
         headers={"referer": "http://evil.example/"},
     )
     assert elsewhere["Location"] == "/"  # back to our own pages only
+
+
+def test_an_unterminated_string_of_escaped_quotes_is_refused_at_once(world: World) -> None:
+    """The depth scan reads the body once: a string of 600,000 escaped quotes that never closes took the first scan
+    quadratic time (about 28 s for 40 KB) — a request that ties up a worker."""
+    import time
+
+    api, _ = _api(world)
+    body = '"' + '\\"' * 600_000  # 1.2 MB
+    started = time.monotonic()
+    response = api.put("/api/profile", body, content_type="application/json")
+    assert response.status_code == 400 and response.json() == {"detail": "请求内容不是有效的 JSON"}
+    assert time.monotonic() - started < 5
