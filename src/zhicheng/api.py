@@ -31,7 +31,7 @@ from zhicheng.accounts.models import Organisation, User
 from zhicheng.applications import services
 from zhicheng.applications.models import Publicity
 from zhicheng.applications.permissions import visible_applications
-from zhicheng.cases.models import Application, DecisionSnapshot
+from zhicheng.cases.models import Application, ApplicationEvent, DecisionSnapshot
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.policy import facts as F
 from zhicheng.policy.facts import FactsError
@@ -246,7 +246,7 @@ def get_application(request: HttpRequest, application_id: ApplicationId) -> dict
 def act(
     request: HttpRequest,
     application_id: ApplicationId,
-    action: PathEx[str, P(max_length=40)],
+    action: PathEx[str, P(max_length=_db_max(ApplicationEvent, "action"))],
     body: ActionIn,
 ) -> dict[str, Any]:
     try:

@@ -142,7 +142,7 @@ def fields_form(names: tuple[str, ...]) -> type[forms.Form]:
 class _YearRow(forms.Form):
     """A row of a table by year; a blank row is ignored, a half-filled one is an error."""
 
-    year = forms.IntegerField(label="年度", min_value=1950, max_value=2100, required=False)
+    year = forms.IntegerField(label="年度", min_value=F.YEAR_MIN, max_value=F.YEAR_MAX, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
