@@ -9,6 +9,7 @@ from django import forms
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from zhicheng.policy.facts import BAN_YEARS_MAX, YEAR_MAX, YEAR_MIN
 from zhicheng.records.models import IntegrityRecord
 
 ID_NUMBER_LENGTH = 18  # 居民身份证号码 (GB 11643)
@@ -36,7 +37,11 @@ class IntegrityForm(forms.ModelForm[IntegrityRecord]):
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "：")
         super().__init__(*args, **kwargs)
+        # The browser is told the same ranges the server checks (the model's validators, from policy/facts.py).
+        self.fields["cancelled_year"].widget.attrs.update(min=YEAR_MIN, max=YEAR_MAX)
+        self.fields["ban_years"].widget.attrs.update(max=BAN_YEARS_MAX)
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = IntegrityRecord.Kind.choices  # one of the three kinds is always chosen (no blank line)
