@@ -8,6 +8,9 @@ ZHICHENG_FIELD_KEY   the key that encrypts ID numbers at rest (urlsafe base64, 3
 ZHICHENG_MEDIA_ROOT  where uploaded evidence is stored (var/evidence by default); never served as static files
 ZHICHENG_AUDIT_KEY   the key that seals the audit trail's entries; made like the secret key, kept apart from the database
 ZHICHENG_AUDIT_RETENTION_DAYS  how long audit entries are kept before pruning (184 days, the least the law allows)
+ZHICHENG_DB_CONN_MAX_AGE  seconds a database connection is kept (0 by default); kept connections are health-checked
+ZHICHENG_LOG_FILE    a file the logs are also written to (stderr always); each line carries the request id
+ZHICHENG_LOG_LEVEL   the platform's own loggers' level (INFO by default)
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhicheng.accounts.requestid.RequestIdMiddleware",  # first: every later log line carries the request's id
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "zhicheng.audit.context.OriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zhicheng.documents.uploads.UploadGuardMiddleware",  # an unreadable upload goes back to its page, in Chinese
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "zhicheng.accounts.middleware.ActingRoleMiddleware",
@@ -109,6 +114,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'zhicheng.sqlite3'}",
         conn_max_age=int(os.environ.get("ZHICHENG_DB_CONN_MAX_AGE", "0")),
+        # A kept connection is checked before a request uses it: after a database restart the first request of
+        # each worker would otherwise be a 500 (issue 10, finding 8).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -187,9 +195,45 @@ ZHICHENG_PUBLIC_URL = os.environ.get("ZHICHENG_PUBLIC_URL", "")
 # A rehearsal environment's date for the platform's rules (zhicheng.round.clock): empty in production.
 ZHICHENG_TODAY = os.environ.get("ZHICHENG_TODAY", "")
 
-LOGGING = {
+# Logs go to stderr (the service manager keeps them) and, when ZHICHENG_LOG_FILE is set, to that file too; every
+# record carries the request id (accounts/requestid.py). Django's request errors are logged with their traceback
+# even with DEBUG off — Django's own default sends them only to the (unset) administrators' mail (finding 7).
+LOG_FILE = os.environ.get("ZHICHENG_LOG_FILE", "")
+LOG_HANDLERS = ["stderr", "file"] if LOG_FILE else ["stderr"]
+LOGGING: dict[str, object] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"zhicheng": {"handlers": ["console"], "level": "INFO"}},
+    "filters": {"request_id": {"()": "zhicheng.accounts.requestid.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "()": "zhicheng.accounts.requestid.LineFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+        },
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": "line",
+        },
+        **(
+            {
+                "file": {
+                    "class": "logging.handlers.WatchedFileHandler",  # reopened after logrotate moves the file
+                    "filename": LOG_FILE,
+                    "encoding": "utf-8",
+                    "filters": ["request_id"],
+                    "formatter": "line",
+                }
+            }
+            if LOG_FILE
+            else {}
+        ),
+    },
+    "loggers": {
+        # django.request (5xx as ERROR with the traceback, 4xx as WARNING) and django.security propagate here.
+        "django": {"handlers": LOG_HANDLERS, "level": "WARNING"},
+        "zhicheng": {"handlers": LOG_HANDLERS, "level": os.environ.get("ZHICHENG_LOG_LEVEL", "INFO")},
+    },
 }

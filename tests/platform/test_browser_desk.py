@@ -111,7 +111,8 @@ def test_the_office_desk_in_the_browser(live_server: Any, browser: Any, world: W
     page.fill("input[name=found_on]", "2023-03-01")
     page.fill("input[name=ban_years]", "2")
     press(page, "form[action$='/integrity/record/'] button")
-    assert "身份证号码无效" in page.inner_text("ul.messages") and IntegrityRecord.objects.count() == 0
+    assert "身份证号码无效" in page.inner_text("form[action$='/integrity/record/'] .errorlist")
+    assert IntegrityRecord.objects.count() == 0
     page.fill("input[name=name]", "申报人third")
     page.fill("input[name=id_number]", "14220119880512071X")
     page.fill("input[name=found_on]", "2023-03-01")

@@ -11,6 +11,7 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 from zhicheng.accounts.roles import ROLE_ORG_KINDS, OrgKind, Role
+from zhicheng.policy.facts import NAME_MAX, ORGANISATION_NAME_MAX
 
 SECTORS = [
     ("state_owned_enterprise", "国有企业"),
@@ -53,7 +54,7 @@ class Area(models.Model):
 
 
 class Organisation(models.Model):
-    name = models.CharField("名称", max_length=100, unique=True)
+    name = models.CharField("名称", max_length=ORGANISATION_NAME_MAX, unique=True)
     kind = models.CharField("机构类别", max_length=40, choices=OrgKind.choices)
     area = models.ForeignKey(Area, verbose_name="所在区域", on_delete=models.PROTECT, related_name="organisations")
     level = models.CharField("层级", max_length=10, choices=[("city", "市属"), ("county", "县属")], default="county")
@@ -97,7 +98,7 @@ class Organisation(models.Model):
 class User(AbstractUser):
     """A person who signs in; the name shown is the real name (姓名)."""
 
-    full_name = models.CharField("姓名", max_length=50, blank=True)
+    full_name = models.CharField("姓名", max_length=NAME_MAX, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

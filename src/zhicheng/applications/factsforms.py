@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from django import forms
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from zhicheng.cases.labels import FIELD_LABELS, VALUE_LABELS
 from zhicheng.policy import facts as F
@@ -71,17 +72,25 @@ def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
     return annotation, metadata
 
 
-def _minimum(metadata: list[Any]) -> float | None:
+def _bound(metadata: list[Any], name: str) -> Any:
+    """The facts model's own limit ``name`` (ge, le, max_length) among a field's metadata, if it has one: the form
+    takes the limits from the facts model, which holds the database's (policy/facts.py)."""
     for m in metadata:
         for item in getattr(m, "metadata", [m]):
-            if hasattr(item, "ge"):
-                return float(item.ge)
+            if getattr(item, name, None) is not None:
+                return getattr(item, name)
     return None
 
 
-def _field(name: str, annotation: Any) -> forms.Field:
+def _minimum(metadata: list[Any]) -> float | None:
+    low = _bound(metadata, "ge")
+    return None if low is None else float(low)
+
+
+def _field(name: str, info: FieldInfo) -> forms.Field:
     label = FIELD_LABELS.get(name, name)
-    inner, metadata = _unwrap(annotation)
+    inner, metadata = _unwrap(info.annotation)
+    metadata = [*info.metadata, *metadata]
     if inner is bool:
         return forms.TypedChoiceField(
             label=label,
@@ -93,16 +102,21 @@ def _field(name: str, annotation: Any) -> forms.Field:
     if inner is dt.date:
         return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
     if inner is int:
-        low = _minimum(metadata)
-        return forms.IntegerField(label=label, required=False, min_value=None if low is None else int(low))
+        low, high = _minimum(metadata), _bound(metadata, "le")
+        return forms.IntegerField(
+            label=label, required=False, min_value=None if low is None else int(low), max_value=high
+        )
     if inner is float:
         return forms.FloatField(label=label, required=False, min_value=_minimum(metadata))
     if typing.get_origin(inner) is Literal:
         choices = [("", UNKNOWN)] + [(v, VALUE_LABELS.get(v, v)) for v in typing.get_args(inner)]
         return forms.ChoiceField(label=label, required=False, choices=choices)
+    longest = _bound(metadata, "max_length") or F.SHORT_TEXT_MAX
     if name == "text":
-        return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    return forms.CharField(label=label, required=False, max_length=200)
+        return forms.CharField(
+            label=label, required=False, max_length=longest, widget=forms.Textarea(attrs={"rows": 6})
+        )
+    return forms.CharField(label=label, required=False, max_length=longest)
 
 
 def _flat_fields(model: type[BaseModel], prefix: str = "") -> dict[str, forms.Field]:
@@ -112,7 +126,7 @@ def _flat_fields(model: type[BaseModel], prefix: str = "") -> dict[str, forms.Fi
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             out.update(_flat_fields(inner, f"{prefix}{name}__"))
         else:
-            out[f"{prefix}{name}"] = _field(f"{prefix}{name}", info.annotation)
+            out[f"{prefix}{name}"] = _field(f"{prefix}{name}", info)
     return out
 
 
@@ -121,14 +135,14 @@ def record_form(model: type[BaseModel]) -> type[forms.Form]:
 
 
 def fields_form(names: tuple[str, ...]) -> type[forms.Form]:
-    fields = {n: _field(n, F.Facts.model_fields[n].annotation) for n in names}
+    fields = {n: _field(n, F.Facts.model_fields[n]) for n in names}
     return type("FactsFieldsForm", (forms.Form,), fields)
 
 
 class _YearRow(forms.Form):
     """A row of a table by year; a blank row is ignored, a half-filled one is an error."""
 
-    year = forms.IntegerField(label="年度", min_value=1950, max_value=2100, required=False)
+    year = forms.IntegerField(label="年度", min_value=F.YEAR_MIN, max_value=F.YEAR_MAX, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,6 +13,7 @@ from django.db import models
 
 from zhicheng.accounts.models import Organisation
 from zhicheng.accounts.roles import Role
+from zhicheng.policy.facts import DOCUMENT_NUMBER_MAX, ORGANISATION_NAME_MAX
 
 
 def private_storage() -> FileSystemStorage:
@@ -145,10 +146,10 @@ class Entrustment(models.Model):
     bureau, whose letter forwards (函转) it to the committee office. The cases it covers carry it."""
 
     year = models.PositiveSmallIntegerField("评审年度")
-    entrusting_department = models.CharField("委托的主管部门", max_length=100)
-    letter_number = models.CharField("委托函文号", max_length=100)
+    entrusting_department = models.CharField("委托的主管部门", max_length=ORGANISATION_NAME_MAX)
+    letter_number = models.CharField("委托函文号", max_length=DOCUMENT_NUMBER_MAX)
     letter_date = models.DateField("委托函日期")
-    forwarding_number = models.CharField("市人社局函转文号", max_length=100)
+    forwarding_number = models.CharField("市人社局函转文号", max_length=DOCUMENT_NUMBER_MAX)
     forwarded_on = models.DateField("函转日期")
     note = models.TextField("说明", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

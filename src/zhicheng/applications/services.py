@@ -38,11 +38,11 @@ from zhicheng.cases.events import record_event
 from zhicheng.cases.labels import fact_label
 from zhicheng.cases.locks import locked
 from zhicheng.cases.models import Application, State
-from zhicheng.cases.refusals import ActionRefused
+from zhicheng.cases.refusals import ActionRefused, check_lengths
 from zhicheng.cases.workflow import TRANSITIONS, Transition, transition
 from zhicheng.policy.calendar import CalendarYearMissing
 from zhicheng.policy.engine import evaluate
-from zhicheng.policy.facts import FactsError, load_facts
+from zhicheng.policy.facts import NAME_MAX, FactsError, load_facts
 from zhicheng.policy.pack import Pack, pack_for_year
 from zhicheng.records import idnumbers
 from zhicheng.records.facts import engine_facts, snapshot
@@ -476,6 +476,8 @@ def record_peer_review(
     bad = [m for m in members if m.get("kind") not in PANEL_KINDS or not (m.get("name") or "").strip()]
     if bad or not members:
         raise ActionRefused("评议组成员须写明姓名和类别（群众代表、同行专家、单位领导、科研管理部门代表）")
+    if any(len((m.get("name") or "").strip()) > NAME_MAX for m in members):
+        raise ActionRefused(f"评议组成员姓名不能超过{NAME_MAX}个字符")
     with transaction.atomic():
         application = _employer_locked(actor, application_id)
         review, _ = PeerReview.objects.update_or_create(
@@ -627,8 +629,8 @@ def add_evidence(
     with transaction.atomic():
         evidence = Evidence(
             kind=kind,
-            fact=fact[:100],
-            original_name=(upload.name or "")[:200],
+            fact=fact[: Evidence._meta.get_field("fact").max_length],
+            original_name=(upload.name or "")[: Evidence._meta.get_field("original_name").max_length],
             content_type=content_type,
             size=upload.size or 0,
             sha256=sha,
@@ -701,6 +703,12 @@ def record_entrustment(
     empty = [label for label, value in fields.items() if not value.strip()]
     if empty:
         raise ActionRefused("请填写" + "、".join(empty))
+    check_lengths(
+        Entrustment,
+        entrusting_department=entrusting_department,
+        letter_number=letter_number,
+        forwarding_number=forwarding_number,
+    )
     if forwarded_on < letter_date:
         raise ActionRefused("函转日期不能早于委托函日期")
     with transaction.atomic():

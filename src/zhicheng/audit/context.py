@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 
+from zhicheng.accounts import requestid
+
 
 @dataclass(frozen=True)
 class Origin:
@@ -21,7 +23,8 @@ current: ContextVar[Origin] = ContextVar("zhicheng_audit_origin", default=NOWHER
 
 def origin_of(request: HttpRequest) -> Origin:
     address = str(getattr(request, "client_address", "") or request.META.get("REMOTE_ADDR", ""))
-    request_id = str(getattr(request, "request_id", "") or request.META.get("HTTP_X_REQUEST_ID", ""))[:64]
+    rid = requestid.current()
+    request_id = "" if rid == requestid.NO_REQUEST else rid
     return Origin(client_address=address[:64], request_id=request_id)
 
 

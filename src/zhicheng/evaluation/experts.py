@@ -12,7 +12,7 @@ from django.db import transaction
 from zhicheng.accounts.models import Area, Membership, Organisation
 from zhicheng.accounts.roles import Role
 from zhicheng.applications.models import ReviewStep
-from zhicheng.cases.refusals import ActionRefused
+from zhicheng.cases.refusals import ActionRefused, check_lengths
 from zhicheng.evaluation.guards import acting_expert, before_the_vote, locked_candidate, log_event, office_only
 from zhicheng.evaluation.models import (
     TITLE_RANK,
@@ -55,6 +55,7 @@ def add_expert(
         raise ActionRefused(f"评审专家每届任期不得超过{max_years}年")
     if not organisation_name.strip():
         raise ActionRefused("请填写专家工作单位")
+    check_lengths(Expert, organisation_name=organisation_name)
     # A name the office picked from the registered organisations is that organisation (the conflict checks use it).
     organisation = organisation or Organisation.objects.filter(name=organisation_name.strip()).first()
     with transaction.atomic():

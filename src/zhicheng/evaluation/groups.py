@@ -11,7 +11,7 @@ from zhicheng.accounts.models import Membership
 from zhicheng.cases.kinds import decided_without_defence
 from zhicheng.cases.labels import LEVEL_LABELS
 from zhicheng.cases.models import Application, State
-from zhicheng.cases.refusals import ActionRefused
+from zhicheng.cases.refusals import ActionRefused, check_lengths
 from zhicheng.evaluation.anonymity import expert_materials, text_flags
 from zhicheng.evaluation.experts import find_conflicts
 from zhicheng.evaluation.guards import locked_candidate, log_event, not_closed, office_only
@@ -153,11 +153,12 @@ def rename_group(actor: Membership, group_id: int, name: str) -> Group:
     name = name.strip()
     if not name:
         raise ActionRefused("请填写组名")
+    check_lengths(Group, name=name)
     with transaction.atomic():
         group = Group.objects.select_for_update().filter(pk=group_id).first()
         if group is None:
             raise ActionRefused("答辩组不存在")
-        before, group.name = group.name, name[:100]
+        before, group.name = group.name, name
         group.save()
         log_event(actor, group.year, "rename_group", group=group.code, before=before, after=group.name)
     return group

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-from xml.sax.saxutils import escape
 
 from django.db import transaction
 
 from zhicheng.accounts.models import Membership
 from zhicheng.cases.refusals import ActionRefused
+from zhicheng.documents import pdf
 from zhicheng.evaluation.guards import log_event, office_only, year_meeting
 from zhicheng.evaluation.models import (
     Candidate,
@@ -32,18 +32,15 @@ def minutes_pdf(meeting: Meeting) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    text = ParagraphStyle("text", fontName="STSong-Light", fontSize=9, leading=13)
-    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7.5, leading=10)
-    head = ParagraphStyle("head", fontName="STSong-Light", fontSize=14, leading=18, alignment=1)
+    font = pdf.cjk_font()
+    text = ParagraphStyle("text", fontName=font, fontSize=9, leading=13)
+    cell = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=10)
+    head = ParagraphStyle("head", fontName=font, fontSize=14, leading=18, alignment=1)
 
     def p(value: object, style: ParagraphStyle = cell) -> Paragraph:
-        return Paragraph(escape(str(value)), style)
+        return pdf.para(value, style)
 
     members = list(Expert.objects.filter(year=meeting.year).select_related("user").order_by("pk"))
     present = set(meeting.present.values_list("pk", flat=True))
@@ -93,7 +90,7 @@ def minutes_pdf(meeting: Meeting) -> bytes:
                 p(c.opinion or "—"),
             ]
         )
-    table = Table(rows, colWidths=[60, 50, 130, 45, 32, 36, 32, 38, 45, 90, 200], repeatRows=1)
+    table = pdf.table(rows, [60, 50, 130, 45, 32, 36, 32, 38, 45, 90, 200])
     table.setStyle(
         TableStyle(
             [

@@ -11,6 +11,7 @@ from django.db import models
 
 from zhicheng.accounts.models import Area, Organisation
 from zhicheng.accounts.roles import Role
+from zhicheng.policy.facts import ORGANISATION_NAME_MAX
 
 EXPERT_TITLES = [
     ("engineer", "工程师"),
@@ -99,7 +100,7 @@ class Expert(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert_terms")
     specialty_category = models.PositiveSmallIntegerField("专业类别")
     title = models.CharField("职称", max_length=30, choices=EXPERT_TITLES)
-    organisation_name = models.CharField("工作单位", max_length=100)
+    organisation_name = models.CharField("工作单位", max_length=ORGANISATION_NAME_MAX)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name="工作单位（平台机构）",

@@ -11,7 +11,8 @@ from openpyxl.styles import Alignment, Font
 from zhicheng.cases.kinds import case_kind
 from zhicheng.cases.labels import LEVEL_LABELS, VALUE_LABELS
 from zhicheng.cases.models import Application
-from zhicheng.documents.workbooks import ImportProblem, column_letter
+from zhicheng.documents import pdf
+from zhicheng.documents.workbooks import ImportProblem, append_row, column_letter
 from zhicheng.policy.paths import all_paths
 from zhicheng.records.models import Profile
 
@@ -73,15 +74,15 @@ def summary_workbook(title: str, applications: Iterable[Application]) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "汇总表"
-    ws.append([title])
+    append_row(ws, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(HEADERS)
+    append_row(ws, HEADERS)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for n, app in enumerate(applications, start=1):
-        ws.append(_row(n, app))
+        append_row(ws, _row(n, app))
     for column, width in zip("ABCDEFGHIJKLMN", (6, 10, 6, 12, 28, 10, 16, 12, 14, 12, 14, 30, 40, 40), strict=True):
         ws.column_dimensions[column].width = width
     buffer = io.BytesIO()
@@ -94,18 +95,14 @@ def summary_pdf(title: str, applications: Iterable[Application]) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7, leading=9)
-    head = ParagraphStyle("head", fontName="STSong-Light", fontSize=14, leading=18, alignment=1)
-    data = [[Paragraph(h, cell) for h in HEADERS]]
-    data += [[Paragraph(str(v), cell) for v in row] for row in summary_rows(applications)]
-    widths = [22, 40, 22, 50, 90, 40, 55, 40, 50, 45, 50, 80, 110, 110]
-    table = Table(data, colWidths=widths, repeatRows=1)
+    font = pdf.cjk_font()
+    cell = ParagraphStyle("cell", fontName=font, fontSize=7, leading=9)
+    head = ParagraphStyle("head", fontName=font, fontSize=14, leading=18, alignment=1)
+    data = [[pdf.para(h, cell) for h in HEADERS]]
+    data += [[pdf.para(v, cell) for v in row] for row in summary_rows(applications)]
+    table = pdf.table(data, [22, 40, 22, 50, 90, 40, 55, 40, 50, 45, 50, 80, 110, 110])
     table.setStyle(
         TableStyle(
             [
@@ -119,7 +116,7 @@ def summary_pdf(title: str, applications: Iterable[Application]) -> bytes:
     doc = SimpleDocTemplate(
         buffer, pagesize=landscape(A4), leftMargin=20, rightMargin=20, topMargin=24, bottomMargin=24, title=title
     )
-    doc.build([Paragraph(title, head), Spacer(1, 8), table])
+    doc.build([pdf.para(title, head), Spacer(1, 8), table])
     return buffer.getvalue()
 
 
@@ -132,10 +129,11 @@ def list_workbook(title: str, applications: Iterable[Application]) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "列表"
-    ws.append([title])
-    ws.append(LIST_HEADERS)
+    append_row(ws, [title])
+    append_row(ws, LIST_HEADERS)
     for app in applications:
-        ws.append(
+        append_row(
+            ws,
             [
                 app.pk,
                 str(app.applicant),
@@ -147,7 +145,7 @@ def list_workbook(title: str, applications: Iterable[Application]) -> bytes:
                 PATH_NAMES.get(app.path, app.path),
                 app.get_state_display(),
                 entry.batch.channel.name if (entry := getattr(app, "batch_entry", None)) else "",
-            ]
+            ],
         )
     buffer = io.BytesIO()
     wb.save(buffer)

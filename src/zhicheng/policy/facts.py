@@ -51,6 +51,20 @@ CN_NUMBER = r"^CN\s?\d{2}-\d{4}(/[A-Z0-9]{1,4})?$"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_YEARS = (1900, 2100)  # a date outside these years is a typing error, not a fact
 
+# The lengths and ranges the platform's database keeps, stated once here, at the lowest floor: the facts model
+# checks them, and the Django models, forms and API schemas above take them from here (no second literal). A fact
+# that passes here is never refused later by the database (issue 10, finding 3: a 60-character name passed the
+# facts and then failed as DataError varchar(50) when the results were posted).
+NAME_MAX = 50  # a person's name (姓名 of the profile, results, certificates, outcomes, integrity records)
+SPECIALTY_NAME_MAX = 50  # a specialty's name (申报专业 of the case, results, certificates)
+ORGANISATION_NAME_MAX = 100  # an organisation's name (工作单位)
+DOCUMENT_NUMBER_MAX = 100  # a document's number (文号: a decision, a letter, a filing)
+SHORT_TEXT_MAX = 200  # any other short text of the facts (a major, a title's series, a journal, a role)
+LONG_TEXT_MAX = 100_000  # a text of the materials (the work summary, the defence paper)
+LIST_MAX = 100  # entries of one list of the facts (degrees, titles, papers …)
+YEAR_MIN, YEAR_MAX = 1950, 2100  # a year of the facts or of a record (评审年度, 取消评审资格的年度)
+BAN_YEARS_MAX = 3  # 取消申报资格 for at most 3 years (8.2)
+
 
 def _not_a_boolean(value: Any) -> Any:
     """A number must not be given as true/false (YAML and JSON would otherwise read true as 1)."""
@@ -78,7 +92,11 @@ Int = Annotated[int, BeforeValidator(_not_a_boolean)]
 NonNegative = Annotated[float, BeforeValidator(_not_a_boolean), Field(ge=0)]
 Count = Annotated[Int, Field(ge=0)]
 Positive = Annotated[Int, Field(ge=1)]
-Year = Annotated[Int, Field(ge=1950, le=2100)]
+Year = Annotated[Int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+Name = Annotated[str, Field(max_length=NAME_MAX)]
+OrganisationName = Annotated[str, Field(max_length=ORGANISATION_NAME_MAX)]
+Short = Annotated[str, Field(max_length=SHORT_TEXT_MAX)]
+Long = Annotated[str, Field(max_length=LONG_TEXT_MAX)]
 PATH_LEVELS = {p.id: level for level, paths in PATHS.items() for p in paths}
 
 
@@ -103,7 +121,7 @@ class _Facts(BaseModel):
 
 
 class Identity(_Facts):
-    name: str | None = None
+    name: Name | None = None
     id_number: str | None = Field(default=None, description="居民身份证号码 (18 digits, check digit verified)")
     birth_date: Date | None = None
     sex: Literal["male", "female"] | None = None
@@ -163,9 +181,9 @@ class GovernmentMove(_Facts):
 class Employment(_Facts):
     kind: Literal["employee", "dispatched", "freelancer"] | None = None
     sector: Sector | None = None
-    employer_name: str | None = None
+    employer_name: OrganisationName | None = None
     employer_level: Literal["city", "county"] | None = None
-    county: str | None = None
+    county: Short | None = None
     labour_contract: bool | None = None
     in_post: bool | None = None
     engineering_work: bool | None = None
@@ -185,7 +203,7 @@ class Employment(_Facts):
 
 class Specialty(_Facts):
     category: Positive | None = None
-    name: str | None = None
+    name: Annotated[str, Field(max_length=SPECIALTY_NAME_MAX)] | None = None
     work_since: Date | None = Field(default=None, description="从事本专业技术工作的起始日期")
     cost_engineering_work: bool | None = Field(default=None, description="从事工程造价工作 (3.2.4b)")
 
@@ -194,8 +212,8 @@ class Education(_Facts):
     level: EducationLevel | None = None
     technical_school_class: TechnicalSchoolClass | None = None
     field: FieldOfStudy | None = None
-    discipline_class: str | None = None
-    major: str | None = None
+    discipline_class: Short | None = None
+    major: Short | None = None
     related_to_work: bool | None = None
     full_time: bool | None = None
     engineering_professional_degree: bool | None = None
@@ -204,9 +222,9 @@ class Education(_Facts):
 
 
 class Title(_Facts):
-    series: str | None = Field(default=None, description="engineering, or another series (economics …)")
+    series: Short | None = Field(default=None, description="engineering, or another series (economics …)")
     level: Level | None = None
-    specialty: str | None = None
+    specialty: Short | None = None
     granted_on: Date | None = None
     appointed_on: Date | None = None
     obtained_by: (
@@ -220,7 +238,7 @@ class SkillGradeRecord(_Facts):
 
 
 class VocationalQualification(_Facts):
-    name: str | None = None
+    name: Short | None = None
     level: SoughtLevel | None = None
     granted_on: Date | None = None
 
@@ -237,8 +255,8 @@ class Discipline(_Facts):
 
 
 class Achievement(_Facts):
-    clause: str | None = Field(default=None, description="e.g. 3.5.1.1 or 3.5.2.1")
-    role: str | None = Field(default=None, description="the role as the notice names it, e.g. 项目负责人")
+    clause: Short | None = Field(default=None, description="e.g. 3.5.1.1 or 3.5.2.1")
+    role: Short | None = Field(default=None, description="the role as the notice names it, e.g. 项目负责人")
     rank: Positive | None = Field(default=None, description="主要完成人排名 (3.5.1.13–15)")
     achieved_on: Date | None = None
     scope: AchievementScope | None = Field(
@@ -250,11 +268,11 @@ class Achievement(_Facts):
 
 
 class Paper(_Facts):
-    title: str | None = None
+    title: Short | None = None
     author_position: Positive | None = None
     author_count: Positive | None = None
     journal_cn: str | None = Field(default=None, pattern=CN_NUMBER)
-    journal_issn: str | None = None
+    journal_issn: Short | None = None
     char_count: Count | None = None
     published_on: Date | None = None
     specialty_match: bool | None = None
@@ -278,19 +296,19 @@ class Paper(_Facts):
 
 
 class TechnicalReport(_Facts):
-    title: str | None = None
-    role: str | None = None
+    title: Short | None = None
+    role: Short | None = None
     sole_author: bool | None = None
     char_count: Count | None = None
     completed_on: Date | None = None
 
 
 class Book(_Facts):
-    title: str | None = None
+    title: Short | None = None
     main_author: bool | None = None
     recognised_publisher: bool | None = None
     own_char_count: Count | None = None
-    isbn: str | None = None
+    isbn: Short | None = None
     cip_page: bool | None = None
     published_on: Date | None = None
 
@@ -314,12 +332,12 @@ class Book(_Facts):
 class DefencePaper(_Facts):
     char_count: Count | None = None
     produced_on: Date | None = None
-    text: str | None = None
+    text: Long | None = None
 
 
 class WorkSummary(_Facts):
     char_count: Count | None = None
-    text: str | None = None
+    text: Long | None = None
     covers_required_parts: bool | None = Field(default=None, description="基本情况、学术研究、岗位业绩 (3.9)")
     anonymous: bool | None = Field(
         default=None,
@@ -338,13 +356,13 @@ class LastYear(_Facts):
 class IntegrityRecord(_Facts):
     found_on: Date | None = None
     kind: Literal["false_materials", "plagiarism", "improper_means"] | None = None
-    ban_years: Annotated[Int, Field(ge=0, le=3)] | None = None
+    ban_years: Annotated[Int, Field(ge=0, le=BAN_YEARS_MAX)] | None = None
     cancelled_year: Year | None = None
 
 
 class Sought(_Facts):
     level: SoughtLevel | None = None
-    path: str | None = Field(default=None, description="a path id of paths.py, e.g. engineer_bachelor")
+    path: Short | None = Field(default=None, description="a path id of paths.py, e.g. engineer_bachelor")
 
     @field_validator("path")
     @classmethod
@@ -369,26 +387,26 @@ class Facts(_Facts):
     retirement: Retirement = Retirement()
     employment: Employment = Employment()
     specialty: Specialty = Specialty()
-    education: list[Education] | None = None
-    titles: list[Title] | None = None
-    skill_grades: list[SkillGradeRecord] | None = None
-    vocational_qualifications: list[VocationalQualification] | None = None
+    education: list[Education] | None = Field(default=None, max_length=LIST_MAX)
+    titles: list[Title] | None = Field(default=None, max_length=LIST_MAX)
+    skill_grades: list[SkillGradeRecord] | None = Field(default=None, max_length=LIST_MAX)
+    vocational_qualifications: list[VocationalQualification] | None = Field(default=None, max_length=LIST_MAX)
     professional_work_started_on: Date | None = None
     probation_completed_on: Date | None = Field(default=None, description="见习期满之日")
     annual_assessments: dict[Year, AssessmentGrade] | None = None
     continuing_education: dict[Year, ContinuingEducationYear] | None = None
-    discipline: list[Discipline] | None = None
-    achievements: list[Achievement] | None = None
-    papers: list[Paper] | None = None
-    technical_reports: list[TechnicalReport] | None = None
-    books: list[Book] | None = None
+    discipline: list[Discipline] | None = Field(default=None, max_length=LIST_MAX)
+    achievements: list[Achievement] | None = Field(default=None, max_length=LIST_MAX)
+    papers: list[Paper] | None = Field(default=None, max_length=LIST_MAX)
+    technical_reports: list[TechnicalReport] | None = Field(default=None, max_length=LIST_MAX)
+    books: list[Book] | None = Field(default=None, max_length=LIST_MAX)
     defence_paper: DefencePaper | None = None
     defence_grade: Literal["excellent", "good", "pass", "fail"] | None = Field(
         default=None, description="专业答辩等次 (3.2.4b forestry exception)"
     )
     work_summary: WorkSummary | None = None
     last_year: LastYear | None = None
-    integrity_records: list[IntegrityRecord] | None = None
+    integrity_records: list[IntegrityRecord] | None = Field(default=None, max_length=LIST_MAX)
     sought: Sought = Sought()
 
     @model_validator(mode="after")
@@ -423,13 +441,28 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return out or "(root)"
 
 
+def _bound_reason(error: Any) -> str | None:
+    """The reason, in Chinese, of a value beyond one of the limits above (pydantic words these in English)."""
+    kind, ctx, given = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "string_too_long":
+        size = f"，现为{len(given)}个" if isinstance(given, str) else ""
+        return f"不能超过{ctx['max_length']}个字符{size} (at most {ctx['max_length']} characters)"
+    if kind == "too_long":
+        return f"最多{ctx['max_length']}项 (at most {ctx['max_length']} entries)"
+    if kind == "less_than_equal":
+        return f"不能大于{ctx['le']} (at most {ctx['le']})"
+    if kind == "greater_than_equal":
+        return f"不能小于{ctx['ge']} (at least {ctx['ge']})"
+    return None
+
+
 def _problem(error: Any) -> tuple[str, str]:
     """(field path, reason) of one pydantic error; a FieldProblem names its own field below the model's."""
     path = _loc(error["loc"])
     cause = (error.get("ctx") or {}).get("error")
     if isinstance(cause, FieldProblem):
         path = cause.path if path == "(root)" else f"{path}.{cause.path}"
-    return path, error["msg"].removeprefix("Value error, ")
+    return path, _bound_reason(error) or error["msg"].removeprefix("Value error, ")
 
 
 def check_against_pack(facts: Facts, pack: Pack) -> list[tuple[str, str]]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
@@ -17,6 +18,7 @@ from zhicheng.audit import trail
 from zhicheng.cases.events import record_event
 from zhicheng.cases.models import Application
 from zhicheng.cases.refusals import ActionRefused
+from zhicheng.policy.facts import BAN_YEARS_MAX
 from zhicheng.records import idnumbers
 from zhicheng.records.models import IntegrityRecord, Profile
 
@@ -44,27 +46,69 @@ def record_finding(
         raise ActionRefused("居民身份证号码无效（校验位或格式错误）") from exc
     if kind not in IntegrityRecord.Kind.values:
         raise ActionRefused("请选择弄虚作假的情形")
-    if not 0 <= ban_years <= 3:
-        raise ActionRefused("取消申报资格的年限为1至3年（不取消填0）")
-    with transaction.atomic():
-        record = IntegrityRecord.objects.create(
-            id_number_digest=idnumbers.digest(number),
-            id_number_masked=idnumbers.mask(number),
-            name=name,
-            kind=kind,
-            found_on=found_on,
-            ban_years=ban_years,
-            cancelled_year=cancelled_year,
-            title_revoked=title_revoked,
-            document=document,
-            note=note,
-            recorded_by=actor.user,
-        )
-        profile = Profile.objects.filter(id_number_digest=record.id_number_digest).first()
-        if profile is not None:
-            for app in Application.objects.filter(applicant=profile.user).select_for_update():
-                record_event(app, actor, "integrity_finding", reason=note, payload={"record": record.pk, "kind": kind})
+    if not 0 <= ban_years <= BAN_YEARS_MAX:
+        raise ActionRefused(f"取消申报资格的年限为1至{BAN_YEARS_MAX}年（不取消填0）")
+    digest = idnumbers.digest(number)
+    record = IntegrityRecord(
+        id_number_digest=digest,
+        id_number_masked=idnumbers.mask(number),
+        name=name,
+        kind=kind,
+        found_on=found_on,
+        ban_years=ban_years,
+        cancelled_year=cancelled_year,
+        title_revoked=title_revoked,
+        document=document,
+        note=note,
+        recorded_by=actor.user,
+    )
+    _check_fields(record)
+    if IntegrityRecord.objects.filter(id_number_digest=digest, kind=kind, found_on=found_on).exists():
+        raise AlreadyRecorded()
+    try:
+        with transaction.atomic():
+            record.save()
+            profile = Profile.objects.filter(id_number_digest=record.id_number_digest).first()
+            if profile is not None:
+                for app in Application.objects.filter(applicant=profile.user).select_for_update():
+                    record_event(
+                        app, actor, "integrity_finding", reason=note, payload={"record": record.pk, "kind": kind}
+                    )
+    except IntegrityError as exc:
+        # The same finding posted twice at once (a double click, a retried request): the database's unique
+        # constraint lets one through, and the other is told it is already there (issue 10, finding 8).
+        if IntegrityRecord.objects.filter(id_number_digest=digest, kind=kind, found_on=found_on).exists():
+            raise AlreadyRecorded() from exc
+        raise
     return record
+
+
+class AlreadyRecorded(ActionRefused):
+    """The same finding (one person, one kind, one day it was found) is already in the register."""
+
+    def __init__(self) -> None:
+        super().__init__("该记录已在诚信档案中（同一人、同一情形、同一查实日期），未重复记录")
+
+
+def _check_fields(record: IntegrityRecord) -> None:
+    """Every field within the database's lengths and ranges (policy/facts.py), refused in Chinese by field — never a
+    DataError from the database (issue 10, finding 3)."""
+    try:
+        record.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        reasons = [
+            f"{getattr(IntegrityRecord._meta.get_field(name), 'verbose_name', name)}：{_reason(error)}"
+            for name, errors in exc.error_dict.items()
+            for error in errors
+        ]
+        raise ActionRefused(*reasons) from exc
+
+
+def _reason(error: ValidationError) -> str:
+    params = error.params or {}
+    if error.code == "max_length":  # worded as the facts' own limits are (policy/facts.py)
+        return f"不能超过{params['limit_value']}个字符，现为{params['show_value']}个"
+    return " ".join(error.messages)
 
 
 def records_for_digest(digest: str) -> list[dict[str, Any]]:

@@ -7,7 +7,10 @@ import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from zhicheng.policy.facts import BAN_YEARS_MAX, DOCUMENT_NUMBER_MAX, NAME_MAX, YEAR_MAX, YEAR_MIN
 
 
 class Profile(models.Model):
@@ -37,13 +40,20 @@ class IntegrityRecord(models.Model):
 
     id_number_digest = models.CharField(max_length=64, db_index=True)
     id_number_masked = models.CharField("身份证号码", max_length=18)
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=NAME_MAX)
     kind = models.CharField("情形", max_length=30, choices=Kind.choices)
     found_on = models.DateField("查实日期")
-    cancelled_year = models.PositiveSmallIntegerField("取消评审资格的年度", null=True, blank=True)
+    cancelled_year = models.PositiveSmallIntegerField(
+        "取消评审资格的年度",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)],
+    )
     title_revoked = models.BooleanField("撤销已取得的职称", default=False)
-    ban_years = models.PositiveSmallIntegerField("取消申报资格年限", default=0)
-    document = models.CharField("处理文件文号", max_length=100, blank=True)
+    ban_years = models.PositiveSmallIntegerField(
+        "取消申报资格年限", default=0, validators=[MaxValueValidator(BAN_YEARS_MAX)]
+    )
+    document = models.CharField("处理文件文号", max_length=DOCUMENT_NUMBER_MAX, blank=True)
     note = models.TextField("情况说明", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -52,7 +62,12 @@ class IntegrityRecord(models.Model):
         verbose_name = verbose_name_plural = "诚信档案记录"
         ordering: ClassVar = ["-found_on", "-pk"]
         constraints: ClassVar = [
-            models.CheckConstraint(condition=models.Q(ban_years__lte=3), name="ban_at_most_three_years")
+            models.CheckConstraint(condition=models.Q(ban_years__lte=BAN_YEARS_MAX), name="ban_at_most_three_years"),
+            # One finding is one person, one kind, one day it was found: the same finding posted twice at once is
+            # recorded once (integrity.record_finding answers the second as already recorded).
+            models.UniqueConstraint(
+                fields=["id_number_digest", "kind", "found_on"], name="one_finding_per_person_kind_day"
+            ),
         ]
 
     def kept_until(self, record_years: int) -> dt.date:
@@ -86,7 +101,7 @@ class EvaluationOutcome(models.Model):
 
     id_number_digest = models.CharField(max_length=64, db_index=True)
     id_number_masked = models.CharField("身份证号码", max_length=18)
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=NAME_MAX)
     year = models.PositiveSmallIntegerField("评审年度")
     level = models.CharField("申报层级", max_length=30)
     outcome = models.CharField("评审结果", max_length=30, choices=Outcome.choices)

@@ -20,7 +20,7 @@ from zhicheng.cases.events import record_event
 from zhicheng.cases.labels import LEVEL_LABELS
 from zhicheng.cases.models import Application
 from zhicheng.cases.refusals import ActionRefused
-from zhicheng.documents.workbooks import ImportProblem, column_letter
+from zhicheng.documents.workbooks import ImportProblem, append_row, column_letter
 from zhicheng.records import idnumbers
 from zhicheng.records.models import EvaluationOutcome, Profile
 
@@ -207,14 +207,14 @@ def import_template() -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "历年评审结果"
-    ws.append(IMPORT_HEADERS)
+    append_row(ws, IMPORT_HEADERS)
     notes = wb.create_sheet("填写说明")
-    notes.append(["列", "填写"])
-    notes.append(["身份证号码", "18位居民身份证号码（校验位须正确）；请先把该列设置为“文本”格式"])
-    notes.append(["评审年度", "如 2022"])
-    notes.append(["申报层级", "、".join(LEVEL_BY_NAME)])
-    notes.append(["评审结果", "、".join(OUTCOME_BY_NAME)])
-    notes.append(["申报日期", "如 2022-10-20；答辩未通过的必填（7.2）"])
+    append_row(notes, ["列", "填写"])
+    append_row(notes, ["身份证号码", "18位居民身份证号码（校验位须正确）；请先把该列设置为“文本”格式"])
+    append_row(notes, ["评审年度", "如 2022"])
+    append_row(notes, ["申报层级", "、".join(LEVEL_BY_NAME)])
+    append_row(notes, ["评审结果", "、".join(OUTCOME_BY_NAME)])
+    append_row(notes, ["申报日期", "如 2022-10-20；答辩未通过的必填（7.2）"])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -3,8 +3,6 @@ for the committee office and the city HR bureau."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,13 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
 from zhicheng.cases.labels import LEVEL_LABELS
 from zhicheng.cases.pages import acting, refused
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.documents.workbooks import ImportProblem
 from zhicheng.records import integrity
-from zhicheng.records.models import EvaluationOutcome, IntegrityRecord
+from zhicheng.records.forms import IntegrityForm
+from zhicheng.records.models import EvaluationOutcome
 from zhicheng.records.outcomes import import_outcomes, import_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,44 +71,51 @@ def outcomes_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-def integrity_register(request: HttpRequest) -> HttpResponse:
-    actor = acting(request, READERS)
+def _register(request: HttpRequest, actor: Membership, form: IntegrityForm, status: int = 200) -> HttpResponse:
     records = integrity.visible_records(actor)
     integrity.log_view(actor, "诚信档案")
     return render(
         request,
         "records/integrity.html",
-        {"records": records, "kinds": IntegrityRecord.Kind.choices, "can_record": actor.role == Role.COMMITTEE_CLERK},
+        {"records": records, "form": form, "can_record": actor.role == Role.COMMITTEE_CLERK},
+        status=status,
     )
+
+
+@login_required
+def integrity_register(request: HttpRequest) -> HttpResponse:
+    return _register(request, acting(request, READERS), IntegrityForm())
 
 
 @login_required
 @require_POST
 def integrity_record(request: HttpRequest) -> HttpResponse:
+    """A finding, checked field by field: a bad field re-shows the form with every entry kept (finding 3), and the
+    same finding posted twice is recorded once (finding 8)."""
     actor = acting(request, frozenset({Role.COMMITTEE_CLERK}))
-    post = request.POST
+    form = IntegrityForm(request.POST)
+    if not form.is_valid():
+        return _register(request, actor, form, status=400)
+    data = form.cleaned_data
     try:
-        try:
-            found_on = dt.date.fromisoformat(post.get("found_on", ""))
-            ban_years = int(post.get("ban_years", "0"))
-            cancelled = int(post["cancelled_year"]) if post.get("cancelled_year") else None
-        except ValueError as exc:
-            raise ActionRefused("日期或年限填写有误") from exc
         integrity.record_finding(
             actor,
-            id_number=post.get("id_number", "").strip(),
-            name=post.get("name", "").strip(),
-            kind=post.get("kind", ""),
-            found_on=found_on,
-            ban_years=ban_years,
-            cancelled_year=cancelled,
-            title_revoked=post.get("title_revoked") == "on",
-            document=post.get("document", ""),
-            note=post.get("note", ""),
+            id_number=data["id_number"],
+            name=data["name"].strip(),
+            kind=data["kind"],
+            found_on=data["found_on"],
+            ban_years=data["ban_years"],
+            cancelled_year=data["cancelled_year"],
+            title_revoked=data["title_revoked"],
+            document=data["document"],
+            note=data["note"],
         )
+    except integrity.AlreadyRecorded as exc:
+        messages.info(request, exc.reasons[0])
     except ActionRefused as exc:
-        refused(request, exc)
+        for reason in exc.reasons:
+            form.add_error(None, reason)
+        return _register(request, actor, form, status=400)
     else:
         messages.success(request, "已记入诚信档案")
     return redirect("integrity")

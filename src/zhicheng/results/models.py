@@ -8,6 +8,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
+from zhicheng.policy.facts import DOCUMENT_NUMBER_MAX, NAME_MAX, ORGANISATION_NAME_MAX, SPECIALTY_NAME_MAX
+
 
 class ResultsPublicity(models.Model):
     """The year's results publicity: at least 5 working days (R21) on the platform's public page."""
@@ -21,7 +23,7 @@ class ResultsPublicity(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    filing_document = models.CharField("确认备案文号", max_length=100, blank=True)
+    filing_document = models.CharField("确认备案文号", max_length=DOCUMENT_NUMBER_MAX, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "评审结果公示"
@@ -42,10 +44,10 @@ class ResultEntry(models.Model):
     publicity = models.ForeignKey(ResultsPublicity, on_delete=models.PROTECT, related_name="entries")
     application = models.OneToOneField("cases.Application", on_delete=models.PROTECT, related_name="result")
     number = models.PositiveSmallIntegerField("序号")
-    name = models.CharField("姓名", max_length=50)
-    employer_name = models.CharField("工作单位", max_length=100)
+    name = models.CharField("姓名", max_length=NAME_MAX)
+    employer_name = models.CharField("工作单位", max_length=ORGANISATION_NAME_MAX)
     level = models.CharField("层级", max_length=30)
-    specialty_name = models.CharField("专业", max_length=50)
+    specialty_name = models.CharField("专业", max_length=SPECIALTY_NAME_MAX)
     way = models.CharField("方式", max_length=20, choices=[("evaluation", "评审"), ("recognition", "认定")])
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PUBLICISED)
 
@@ -80,9 +82,9 @@ class Certificate(models.Model):
     application = models.OneToOneField("cases.Application", on_delete=models.PROTECT, related_name="certificate")
     number = models.CharField("证书编号", max_length=30, unique=True)
     code = models.CharField("验证码", max_length=20, unique=True)
-    holder_name = models.CharField("姓名", max_length=50)
+    holder_name = models.CharField("姓名", max_length=NAME_MAX)
     level = models.CharField("层级", max_length=30)
-    specialty_name = models.CharField("专业", max_length=50)
+    specialty_name = models.CharField("专业", max_length=SPECIALTY_NAME_MAX)
     year = models.PositiveSmallIntegerField("评审年度")
     committee = models.CharField("评审委员会", max_length=100)
     issued_on = models.DateField("发证日期")

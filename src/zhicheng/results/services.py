@@ -15,7 +15,7 @@ from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
 from zhicheng.cases.events import record_event
 from zhicheng.cases.models import Application, State
-from zhicheng.cases.refusals import ActionRefused
+from zhicheng.cases.refusals import ActionRefused, check_lengths
 from zhicheng.evaluation.models import Candidate, Meeting
 from zhicheng.intake.models import RecognitionDecision
 from zhicheng.policy.calendar import CalendarYearMissing
@@ -132,6 +132,7 @@ def record_objection(
     _office(actor)
     if not content.strip():
         raise ActionRefused("请填写异议内容")
+    check_lengths(Objection, contact=contact)
     with transaction.atomic():
         entry = ResultEntry.objects.select_for_update().select_related("publicity").filter(pk=entry_id).first()
         if entry is None:
@@ -188,6 +189,7 @@ def confirm_results(actor: Membership, year: int, *, filing_document: str, today
         raise ActionRefused("评审结果由市人社局确认备案")
     if not filing_document.strip():
         raise ActionRefused("请填写确认备案文号")
+    check_lengths(ResultsPublicity, filing_document=filing_document)
     today = today or clock.today()
     with transaction.atomic():
         publicity = ResultsPublicity.objects.select_for_update().filter(year=year).first()
