@@ -167,6 +167,10 @@ def test_the_meeting_does_not_open_with_an_accepted_case_in_no_group_R22(year: d
     office.assign()
     office.prepare()
     office.accept_late()  # accepted after the groups were built: in no group
+    client = Client()
+    client.force_login(office.office.user)
+    warning = client.get("/evaluation/").content.decode()
+    assert 'data-testid="not-grouped"' in warning and f"#{year['late'].pk}" in warning
     with pytest.raises(ActionRefused, match=r"尚未编入答辩组：.*late"):
         office.open()
     office.build()  # the office builds again: the late case joins its group
@@ -198,6 +202,7 @@ def test_the_desk_offers_the_step_and_asks_first(year: dict[str, Any]) -> None:
     client = Client()
     client.force_login(year["cases"].office.user)
     page = client.get(f"/office/applications/{year['late'].pk}/").content.decode()
+    assert "已开始表决，不能再受理" in page and 'data-action="accept"' not in page
     assert "移出本年度评审" in page and 'data-confirm="确定将该申报移出本年度评审' in page
     r = client.post(f"/office/applications/{year['late'].pk}/defer/", {"reason": "报送过迟"}, follow=True)
     assert "已移出本年度评审" in r.content.decode()

@@ -21,7 +21,7 @@ from zhicheng.evaluation.anonymity import materials_ready, needs_fixing, redact_
 from zhicheng.evaluation.assignment import apply_assignment, assign_expert, expert_candidates, plan_assignment
 from zhicheng.evaluation.caps import cap, pass_rate, recompute_caps
 from zhicheng.evaluation.experts import add_expert, declare_conflict, pin_conflict
-from zhicheng.evaluation.groups import build_groups, move_candidate, rename_group
+from zhicheng.evaluation.groups import build_groups, move_candidate, not_grouped, rename_group
 from zhicheng.evaluation.guards import can_view_office, expert_for
 from zhicheng.evaluation.meeting import (
     cast_ballot,
@@ -78,6 +78,7 @@ def office(request: HttpRequest) -> HttpResponse:
         "year": year,
         "is_office": actor is not None and actor.role == Role.COMMITTEE_CLERK,
         "groups": rows,
+        "not_grouped": not_grouped(year),
         "all_groups": groups,
         "experts": experts,
         "titles": EXPERT_TITLES,

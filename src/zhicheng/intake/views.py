@@ -23,6 +23,7 @@ from zhicheng.documents.workbooks import ImportProblem
 from zhicheng.intake import services as intake
 from zhicheng.intake.models import IntakeCheck, RecognitionDecision, SubmissionBatch
 from zhicheng.intake.spreadsheets import check_applicant_list, list_workbook, summary_pdf, summary_workbook
+from zhicheng.round import milestones
 from zhicheng.round.window import window_state
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -194,6 +195,7 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
             "check": check,
             "window": window_state(app.year),
             "deferrable": intake.defer_refusal(app) is None,
+            "vote_begun": milestones.reached(app.year, milestones.MEETING_OPENED),
         },
     )
 
