@@ -6,6 +6,8 @@ ZHICHENG_ALLOWED_HOSTS  comma-separated host names (127.0.0.1,localhost by defau
 DATABASE_URL         postgresql://… selects PostgreSQL; SQLite in var/ by default
 ZHICHENG_FIELD_KEY   the key that encrypts ID numbers at rest (urlsafe base64, 32 bytes); made like the secret key
 ZHICHENG_MEDIA_ROOT  where uploaded evidence is stored (var/evidence by default); never served as static files
+ZHICHENG_TRUSTED_PROXY_HEADER, ZHICHENG_TRUSTED_PROXIES  the reverse proxy's client-address header and its addresses
+ZHICHENG_SECOND_FACTOR  "0" to sign privileged roles in without the TOTP code (on by default; docs/security.md)
 """
 
 from __future__ import annotations
@@ -111,8 +113,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# Passwords: argon2 first; repeated failures lock the user name *from that address* for a while, so that one
-# office's shared address cannot lock everyone out (django-axes).
+# Passwords: argon2 first (docs/security.md has the whole account policy).
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -122,11 +123,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Repeated failures lock the user name *from that client* for a while (django-axes): the right password from any
+# other client still signs in, so no stranger can lock a named person out (issue 10, finding 6).
 AXES_FAILURE_LIMIT = int(os.environ.get("ZHICHENG_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZHICHENG_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# The client is known by its address as the trusted reverse proxy reports it (zhicheng.accounts.clients): set the
+# proxy's header (e.g. HTTP_X_FORWARDED_FOR) and the proxies' addresses or networks (comma-separated); without
+# them the address the request came from (REMOTE_ADDR) is the client's.
+ZHICHENG_TRUSTED_PROXY_HEADER = os.environ.get("ZHICHENG_TRUSTED_PROXY_HEADER", "")
+ZHICHENG_TRUSTED_PROXIES = [p for p in os.environ.get("ZHICHENG_TRUSTED_PROXIES", "").split(",") if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "zhicheng.accounts.clients.client_address"
 
 # Sessions end after 30 minutes without activity.
 SESSION_COOKIE_AGE = int(os.environ.get("ZHICHENG_SESSION_MINUTES", "30")) * 60
