@@ -5,12 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 
 from tests.platform.conftest import PASSWORD, World
-from zhicheng.accounts.models import Organisation
+from zhicheng.accounts.models import Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
+from zhicheng.demo.accounts import DEMO_PASSWORD
+
+# Every account the demo makes (README's table).
+DEMO_USERNAMES = [
+    *("applicant", "applicant2", "applicant3", "applicant4", "applicant6", "applicant7", "applicant8"),
+    *("applicant9", "applicant10", "xinfu_soe_leader", "entrusted_employer", "employer_clerk", "employer_leader"),
+    *("city_employer_clerk", "private_employer", "county_hr", "county_iit", "xinfu_hr", "competent_department"),
+    *("talent_agency", "personnel_agency", "dispatch_agency", "hr_association", "committee_clerk", "expert"),
+    *("expert2", "expert3", "expert4", "expert5", "city_hr", "admin", "security", "auditor"),
+]
 
 PROXY = "10.0.0.5"
 BEHIND_THE_PROXY = override_settings(
@@ -58,3 +71,86 @@ def test_a_forged_forwarded_header_from_outside_the_proxy_is_not_believed(world:
         sign_in(chained, "someone", "x")
     assert sign_in(Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20"), "someone").status_code == 429
     assert sign_in(Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.99"), "someone").status_code == 302
+
+
+# Finding 9: passwords.
+
+
+@pytest.mark.parametrize(
+    ("password", "says"),
+    [
+        ("Ab1-short", "密码至少10个字符"),
+        ("onlylowercaseletters", "至少三类"),
+        ("lowercase-and-symbols", "至少三类"),
+        ("Expert7-long-enough", "不能包含用户名"),
+    ],
+)
+def test_finding_9_weak_passwords_are_refused_in_chinese(password: str, says: str) -> None:
+    user = User(username="expert7")
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, user)
+    assert any(says in message for message in refused.value.messages), refused.value.messages
+
+
+def test_common_passwords_stay_refused() -> None:
+    with pytest.raises(ValidationError):
+        validate_password(
+            "Password123", User(username="someone")
+        )  # three classes, yet in Django's list of common passwords
+
+
+def test_the_demo_and_test_passwords_pass_for_every_demo_account() -> None:
+    for username in DEMO_USERNAMES:
+        validate_password(DEMO_PASSWORD, User(username=username))
+        validate_password(PASSWORD, User(username=username))
+
+
+def test_the_password_change_page_asks_the_old_password(world: World) -> None:
+    member = world.person("changer", Role.APPLICANT, world.employer("原平市改密码测试公司"))
+    client = Client()
+    sign_in(client, "changer")
+    page = client.get("/")
+    assert 'href="/account/password/"' in page.content.decode()  # linked from the header
+    wrong = client.post(
+        "/account/password/",
+        {"old_password": "not-mine-123", "new_password1": "Neue-Pass-2024", "new_password2": "Neue-Pass-2024"},
+    )
+    assert wrong.status_code == 200 and "旧密码不正确" in wrong.content.decode()
+    weak = client.post(
+        "/account/password/", {"old_password": PASSWORD, "new_password1": "abcdefghij", "new_password2": "abcdefghij"}
+    )
+    assert "至少三类" in weak.content.decode()
+    done = client.post(
+        "/account/password/",
+        {"old_password": PASSWORD, "new_password1": "Neue-Pass-2024", "new_password2": "Neue-Pass-2024"},
+    )
+    assert done.status_code == 302
+    member.user.refresh_from_db()
+    assert member.user.check_password("Neue-Pass-2024")
+    assert client.get("/").status_code == 200  # still signed in
+
+
+def test_a_first_password_must_be_changed_before_anything_else(world: World) -> None:
+    member = world.person("newcomer", Role.APPLICANT, world.employer("原平市新账号测试公司"))
+    User.objects.filter(pk=member.user_id).update(must_change_password=True)
+    client = Client()
+    sign_in(client, "newcomer")
+    for url in ("/", "/profile/", "/applications/new/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == "/account/password/", url
+    assert client.get("/api/applications").status_code == 403
+    page = client.get("/account/password/")
+    assert "初始密码" in page.content.decode()
+    client.post(
+        "/account/password/",
+        {"old_password": PASSWORD, "new_password1": "Mein-Eigenes-1", "new_password2": "Mein-Eigenes-1"},
+    )
+    member.user.refresh_from_db()
+    assert not member.user.must_change_password
+    assert client.get("/").status_code == 200
+
+
+def test_createsuperuser_makes_an_account_that_must_change_its_password(db: Any) -> None:
+    user = User.objects.create_superuser("first", None, "Erst-Passwort-1")
+    assert user.must_change_password
+    assert not User.objects.create_user("plain", None, "Erst-Passwort-1").must_change_password

@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from zhicheng.accounts.models import Area, Membership, Organisation, SensitiveView, User
@@ -10,11 +14,25 @@ class MembershipInline(admin.TabularInline[Membership, User]):
     extra = 0
 
 
+class ResetPasswordForm(AdminPasswordChangeForm[User]):
+    """A password set for someone by the security administrator is a first password: they must change it."""
+
+    def save(self, commit: bool = True) -> Any:
+        self.user.must_change_password = True
+        return super().save(commit=commit)
+
+
 @admin.register(User)
 class ZhichengUserAdmin(UserAdmin[User]):
     inlines = (MembershipInline,)
-    list_display = ("username", "full_name", "is_active")
-    fieldsets = (*(UserAdmin.fieldsets or ()), ("职称", {"fields": ("full_name",)}))
+    list_display = ("username", "full_name", "is_active", "must_change_password")
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("职称", {"fields": ("full_name", "must_change_password")}))
+    change_password_form = ResetPasswordForm
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool) -> None:
+        if not change:  # a new account's password was chosen by the one who made it
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Organisation)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from stdnum.cn import uscc
@@ -94,10 +94,24 @@ class Organisation(models.Model):
                 raise ValidationError({"competent_department": "市属单位须填写市直主管部门"})
 
 
+class PeopleManager(UserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: object
+    ) -> User:
+        # `createsuperuser` hands a first password to someone: they choose their own at first sign-in.
+        extra_fields.setdefault("must_change_password", True)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A person who signs in; the name shown is the real name (姓名)."""
 
     full_name = models.CharField("姓名", max_length=50, blank=True)
+    # Set when someone else chose the password (an account made in the admin site or by `createsuperuser`, a
+    # reset by the security administrator): the person must choose their own before anything else.
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+
+    objects: ClassVar[PeopleManager] = PeopleManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
