@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # The platform's floors, from the ground up (docs/architecture.md; pyproject.toml holds the rule).
     "zhicheng.accounts",
     "zhicheng.round",
@@ -74,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -137,6 +140,13 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 ZHICHENG_TRUSTED_PROXY_HEADER = os.environ.get("ZHICHENG_TRUSTED_PROXY_HEADER", "")
 ZHICHENG_TRUSTED_PROXIES = [p for p in os.environ.get("ZHICHENG_TRUSTED_PROXIES", "").split(",") if p.strip()]
 AXES_CLIENT_IP_CALLABLE = "zhicheng.accounts.clients.client_address"
+
+# The privileged roles sign in with a second factor, a TOTP code (zhicheng.accounts.second_factor); "0" turns it
+# off, e.g. for a demonstration on a machine without an authenticator at hand.
+ZHICHENG_SECOND_FACTOR = os.environ.get("ZHICHENG_SECOND_FACTOR", "1") != "0"
+OTP_TOTP_ISSUER = "忻州职称评审"
+# Wrong codes slow the next try down, doubling each time (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Sessions end after 30 minutes without activity.
 SESSION_COOKIE_AGE = int(os.environ.get("ZHICHENG_SESSION_MINUTES", "30")) * 60

@@ -10,10 +10,12 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.platform.conftest import PASSWORD, World
+from tests.platform.conftest import PASSWORD, World, authenticator, current_code
 from zhicheng.accounts.models import Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
+from zhicheng.accounts.second_factor import secret_text
 from zhicheng.demo.accounts import DEMO_PASSWORD
 
 # Every account the demo makes (README's table).
@@ -154,3 +156,90 @@ def test_createsuperuser_makes_an_account_that_must_change_its_password(db: Any)
     user = User.objects.create_superuser("first", None, "Erst-Passwort-1")
     assert user.must_change_password
     assert not User.objects.create_user("plain", None, "Erst-Passwort-1").must_change_password
+
+
+# The second factor of the privileged roles.
+
+
+def clerk(world: World, username: str = "office_clerk") -> User:
+    office = Organisation.objects.get(kind=OrgKind.COMMITTEE_OFFICE)
+    return world.person(username, Role.COMMITTEE_CLERK, office).user
+
+
+def test_the_right_password_alone_does_not_open_the_offices_pages(world: World) -> None:
+    user = clerk(world)
+    authenticator(user)
+    client = Client()
+    assert sign_in(client, user.username)["Location"] == "/"
+    for url in ("/office/", "/evaluation/", "/integrity/", "/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/account/second-factor/"), url
+    assert client.get("/api/applications").status_code == 403
+    page = client.get("/account/second-factor/")
+    assert "两步验证" in page.content.decode() and "6位验证码" in page.content.decode()
+
+
+def test_a_wrong_code_is_refused_and_a_right_one_lets_the_clerk_in(world: World) -> None:
+    user = clerk(world)
+    device = authenticator(user)
+    client = Client()
+    sign_in(client, user.username)
+    right = current_code(device)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    refused = client.post("/account/second-factor/", {"code": wrong})
+    assert refused.status_code == 200 and "验证码不正确" in refused.content.decode()
+    assert client.get("/office/").status_code == 302
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)  # no waiting after the wrong code
+    let_in = client.post("/account/second-factor/?next=/office/", {"code": right, "next": "/office/"})
+    assert let_in.status_code == 302 and let_in["Location"] == "/office/"
+    assert client.get("/office/").status_code == 200
+    assert client.get("/evaluation/").status_code == 200
+
+
+def test_a_code_signs_in_once(world: World) -> None:
+    user = clerk(world)
+    device = authenticator(user)
+    code = current_code(device)
+    first, second = Client(), Client()
+    sign_in(first, user.username)
+    sign_in(second, user.username)
+    assert first.post("/account/second-factor/", {"code": code}).status_code == 302
+    assert second.post("/account/second-factor/", {"code": code}).status_code == 200  # seen: refused
+    assert second.get("/office/").status_code == 302
+
+
+def test_an_applicant_needs_no_code(world: World) -> None:
+    world.person("plain_applicant", Role.APPLICANT, world.employer("原平市无需验证码公司"))
+    client = Client()
+    sign_in(client, "plain_applicant")
+    assert client.get("/").status_code == 200
+    assert client.get("/profile/").status_code == 200
+
+
+def test_the_first_sign_in_enrols_an_authenticator_from_a_qr_code(world: World) -> None:
+    user = world.person("new_expert", Role.EXPERT, None).user
+    client = Client()
+    sign_in(client, "new_expert")
+    assert client.get("/evaluation/expert/")["Location"].startswith("/account/second-factor/enrol/")
+    page = client.get("/account/second-factor/enrol/").content.decode()
+    assert "<svg" in page and 'data-testid="totp-secret"' in page
+    pending = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert secret_text(pending) in page
+    assert client.get("/account/second-factor/enrol/").content.decode().count(secret_text(pending)) == 1  # same
+    assert client.post("/account/second-factor/enrol/", {"code": "000000x"}).status_code == 200
+    TOTPDevice.objects.filter(pk=pending.pk).update(throttling_failure_count=0)
+    assert client.post("/account/second-factor/enrol/", {"code": current_code(pending)}).status_code == 302
+    assert TOTPDevice.objects.get(user=user).confirmed
+    assert client.get("/").status_code == 200
+    # Signed in again later: the code page, not a new secret.
+    later = Client()
+    sign_in(later, "new_expert")
+    assert later.get("/account/second-factor/enrol/")["Location"] == "/account/second-factor/"
+
+
+@override_settings(ZHICHENG_SECOND_FACTOR=False)
+def test_the_second_factor_can_be_turned_off(world: World) -> None:
+    user = clerk(world)
+    client = Client()
+    sign_in(client, user.username)
+    assert client.get("/office/").status_code == 200

@@ -1,7 +1,9 @@
 """The gate after the password: what a signed-in person must do before any other page opens.
 
 1. Choose their own password, when someone else chose the one they signed in with (``User.must_change_password``).
-2. Prove the second factor, for the privileged roles (zhicheng.accounts.second_factor).
+2. Prove the second factor, for the privileged roles (zhicheng.accounts.second_factor): the code from their
+   authenticator, or, the first time, enrol one. The password comes first, so that a first password someone else
+   chose cannot be used to enrol an authenticator of one's own.
 
 Only the pages that do these things, signing out and the static files pass the gate; the REST API answers 403.
 """
@@ -13,14 +15,25 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
+from zhicheng.accounts import second_factor
 from zhicheng.accounts.models import User
 
 MUST_CHANGE_PASSWORD = "请先修改初始密码。"
+MUST_VERIFY = "请先完成两步验证（输入身份验证器上的6位验证码）。"
+MUST_ENROL = "请先绑定身份验证器，开启两步验证。"
 
 
 def open_paths() -> tuple[str, ...]:
-    return (reverse("password_change"), reverse("logout"), reverse("login"), "/static/")
+    return (
+        reverse("password_change"),
+        reverse("second_factor"),
+        reverse("second_factor_enrol"),
+        reverse("logout"),
+        reverse("login"),
+        "/static/",
+    )
 
 
 def step_due(request: HttpRequest) -> tuple[str, str] | None:
@@ -30,6 +43,11 @@ def step_due(request: HttpRequest) -> tuple[str, str] | None:
         return None
     if user.must_change_password:
         return "password_change", MUST_CHANGE_PASSWORD
+    verified = getattr(user, "is_verified", None)  # installed by django-otp's middleware
+    if second_factor.required_for(user) and not (verified is not None and verified()):
+        if second_factor.device_of(user) is None:
+            return "second_factor_enrol", MUST_ENROL
+        return "second_factor", MUST_VERIFY
     return None
 
 
@@ -44,4 +62,7 @@ class SignInGateMiddleware:
         url_name, why = due
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": why}, status=403)
-        return redirect(url_name)
+        target = reverse(url_name)
+        if request.method == "GET" and url_name != "password_change":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)
