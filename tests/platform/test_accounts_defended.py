@@ -243,3 +243,141 @@ def test_the_second_factor_can_be_turned_off(world: World) -> None:
     client = Client()
     sign_in(client, user.username)
     assert client.get("/office/").status_code == 200
+
+
+# The separation of the three administrators' duties (三权分立).
+
+
+@pytest.fixture
+def three(world: World) -> dict[str, User]:
+    people = {}
+    for username, role in (
+        ("sysadmin", Role.ADMINISTRATOR),
+        ("secadmin", Role.SECURITY_ADMIN),
+        ("audadmin", Role.AUDIT_ADMIN),
+    ):
+        user = world.person(username, role, None).user
+        User.objects.filter(pk=user.pk).update(is_staff=True)
+        people[role] = User.objects.get(pk=user.pk)
+    return people
+
+
+def as_(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_each_administrator_sees_only_their_own_part_of_the_admin_site(three: dict[str, User], world: World) -> None:
+    someone = world.person("ordinary", Role.EXPERT, None).user
+    pages = {
+        "/admin/accounts/user/": {Role.SECURITY_ADMIN},
+        f"/admin/accounts/user/{someone.pk}/change/": {Role.SECURITY_ADMIN},
+        "/admin/otp_totp/totpdevice/": {Role.SECURITY_ADMIN},
+        "/admin/auth/group/": {Role.SECURITY_ADMIN},
+        "/admin/axes/accessattempt/": {Role.SECURITY_ADMIN, Role.AUDIT_ADMIN},
+        "/admin/accounts/organisation/": {Role.ADMINISTRATOR},
+        "/admin/accounts/area/": {Role.ADMINISTRATOR},
+        "/admin/accounts/sensitiveview/": {Role.AUDIT_ADMIN},
+        "/admin/axes/accesslog/": {Role.AUDIT_ADMIN},
+    }
+    for role, user in three.items():
+        client = as_(user)
+        assert client.get("/admin/").status_code == 200
+        for url, who in pages.items():
+            assert client.get(url).status_code == (200 if role in who else 403), (role, url)
+        # None of them works on cases or opens the office's, the bureau's or the experts' pages.
+        for url in ("/office/", "/evaluation/", "/results/", "/integrity/", "/channel/"):
+            assert client.get(url).status_code == 403, (role, url)
+
+
+def test_the_system_administrator_cannot_give_anyone_a_role(three: dict[str, User], world: World) -> None:
+    someone = world.person("ordinary", Role.APPLICANT, world.employer("原平市角色测试公司")).user
+    client = as_(three[Role.ADMINISTRATOR])
+    form = {
+        "username": "ordinary",
+        "full_name": "x",
+        "is_active": "on",
+        "is_staff": "on",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-0-role": Role.COMMITTEE_CLERK,
+        "memberships-0-organisation": str(Organisation.objects.get(kind=OrgKind.COMMITTEE_OFFICE).pk),
+    }
+    assert client.post(f"/admin/accounts/user/{someone.pk}/change/", form).status_code == 403
+    assert (
+        client.post("/admin/accounts/user/add/", {"username": "made", "password1": "x", "password2": "x"}).status_code
+        == 403
+    )
+    someone.refresh_from_db()
+    assert not someone.is_staff and list(someone.memberships.values_list("role", flat=True)) == [Role.APPLICANT]
+    assert not User.objects.filter(username="made").exists()
+
+
+def test_the_security_administrator_manages_accounts_but_not_their_own(three: dict[str, User], world: World) -> None:
+    security = three[Role.SECURITY_ADMIN]
+    client = as_(security)
+    made = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "new_clerk",
+            "password1": "Anfang-Pass-1",
+            "password2": "Anfang-Pass-1",
+            "usable_password": "true",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert made.status_code == 302
+    new = User.objects.get(username="new_clerk")
+    assert new.must_change_password  # chosen by the security administrator: its owner chooses their own
+    # A second-factor reset: the person's authenticator is removed, they enrol a new one at their next sign-in.
+    expert = world.person("lost_phone", Role.EXPERT, None).user
+    device = authenticator(expert)
+    assert client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=expert).exists()
+    # Not their own account, roles or authenticator.
+    own = authenticator(security)
+    assert client.post(f"/admin/accounts/user/{security.pk}/change/", {"username": "secadmin"}).status_code == 403
+    assert client.post(f"/admin/otp_totp/totpdevice/{own.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert TOTPDevice.objects.filter(pk=own.pk).exists()
+
+
+def test_the_audit_administrator_changes_nothing(three: dict[str, User], world: World) -> None:
+    from zhicheng.accounts.models import SensitiveView
+
+    seen = SensitiveView.objects.create(user=three[Role.SECURITY_ADMIN], role="security_admin", what="x", subject="y")
+    client = as_(three[Role.AUDIT_ADMIN])
+    assert client.get(f"/admin/accounts/sensitiveview/{seen.pk}/change/").status_code == 200  # read
+    for url, data in (
+        (f"/admin/accounts/sensitiveview/{seen.pk}/change/", {"what": "改"}),
+        (f"/admin/accounts/sensitiveview/{seen.pk}/delete/", {"post": "yes"}),
+        ("/admin/accounts/user/add/", {"username": "x"}),
+        ("/admin/accounts/organisation/add/", {"name": "x"}),
+    ):
+        assert client.post(url, data).status_code == 403, url
+    seen.refresh_from_db()
+    assert seen.what == "x"
+
+
+def test_no_one_holds_two_administrator_roles_or_one_beside_a_case_role(three: dict[str, User]) -> None:
+    from django.core.exceptions import ValidationError as Refused
+
+    from zhicheng.accounts.models import Membership
+
+    for role in (Role.ADMINISTRATOR, Role.AUDIT_ADMIN, Role.COMMITTEE_CLERK):
+        second = Membership(
+            user=three[Role.SECURITY_ADMIN],
+            role=role,
+            organisation=Organisation.objects.get(kind=OrgKind.COMMITTEE_OFFICE)
+            if role == Role.COMMITTEE_CLERK
+            else None,
+        )
+        with pytest.raises(Refused, match="三权分立"):
+            second.full_clean()
+
+
+def test_createsuperuser_makes_a_security_administrator_not_an_all_powerful_account(db: Any) -> None:
+    first = User.objects.create_superuser("bootstrap", None, "Erst-Passwort-1")
+    assert not first.is_superuser and first.is_staff
+    assert list(first.memberships.values_list("role", flat=True)) == [Role.SECURITY_ADMIN]

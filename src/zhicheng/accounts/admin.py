@@ -1,15 +1,23 @@
+"""The admin site's pages for the accounts floor, each answering to the three administrators' duties
+(zhicheng.accounts.duties): the security administrator's accounts, the system administrator's organisations and
+areas, the audit administrator's records of sensitive views and sign-ins."""
+
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from zhicheng.accounts.duties import DutyAdmin, DutyInline, with_duties
 from zhicheng.accounts.models import Area, Membership, Organisation, SensitiveView, User
 
 
-class MembershipInline(admin.TabularInline[Membership, User]):
+class MembershipInline(DutyInline):
     model = Membership
     extra = 0
 
@@ -23,10 +31,16 @@ class ResetPasswordForm(AdminPasswordChangeForm[User]):
 
 
 @admin.register(User)
-class ZhichengUserAdmin(UserAdmin[User]):
+class ZhichengUserAdmin(DutyAdmin, UserAdmin[User]):
     inlines = (MembershipInline,)
     list_display = ("username", "full_name", "is_active", "must_change_password")
-    fieldsets = (*(UserAdmin.fieldsets or ()), ("职称", {"fields": ("full_name", "must_change_password")}))
+    # Who may do what is the roles' (Membership), never Django's superuser flag, groups or per-user permissions.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("full_name", "email")}),
+        ("状态", {"fields": ("is_active", "is_staff", "must_change_password", "last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
     change_password_form = ResetPasswordForm
 
     def save_model(self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool) -> None:
@@ -36,23 +50,23 @@ class ZhichengUserAdmin(UserAdmin[User]):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(DutyAdmin):
     list_display = ("name", "kind", "area", "level", "sector")
     list_filter = ("kind", "area", "level", "sector")
     search_fields = ("name", "credit_code")
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin[Area]):
+class AreaAdmin(DutyAdmin):
     list_display = ("name", "kind", "hr_bureau", "iit_bureau")
 
 
 @admin.register(SensitiveView)
-class SensitiveViewAdmin(admin.ModelAdmin[SensitiveView]):
+class SensitiveViewAdmin(DutyAdmin):
     list_display = ("at", "user", "role", "what", "subject")
 
-    def has_change_permission(self, request: HttpRequest, obj: SensitiveView | None = None) -> bool:
-        return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: SensitiveView | None = None) -> bool:
-        return False
+# The pages other libraries bring: groups, authenticators (the security administrator resets a second factor by
+# removing it), sign-in lockouts and records.
+for model in (Group, TOTPDevice, AccessAttempt, AccessLog, AccessFailureLog):
+    with_duties(model)

@@ -10,7 +10,7 @@ from django.db import models
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
-from zhicheng.accounts.roles import ROLE_ORG_KINDS, OrgKind, Role
+from zhicheng.accounts.roles import ROLE_ORG_KINDS, OrgKind, Role, check_roles_apart
 
 SECTORS = [
     ("state_owned_enterprise", "国有企业"),
@@ -98,9 +98,13 @@ class PeopleManager(UserManager["User"]):
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra_fields: object
     ) -> User:
-        # `createsuperuser` hands a first password to someone: they choose their own at first sign-in.
+        """`createsuperuser` makes the platform's first account: a security administrator (who then makes the
+        other accounts), not an account with every power (三权分立, zhicheng.accounts.duties). It was handed a
+        first password, so its owner chooses their own at first sign-in."""
         extra_fields.setdefault("must_change_password", True)
-        return super().create_superuser(username, email, password, **extra_fields)
+        user = self.create_user(username, email, password, is_staff=True, is_superuser=False, **extra_fields)
+        Membership.objects.create(user=user, role=Role.SECURITY_ADMIN)
+        return user
 
 
 class User(AbstractUser):
@@ -140,6 +144,9 @@ class Membership(models.Model):
         return f"{self.get_role_display()}{org}"
 
     def clean(self) -> None:
+        if self.user_id is not None:
+            others = Membership.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
+            check_roles_apart({self.role, *others.values_list("role", flat=True)})
         kinds = ROLE_ORG_KINDS[self.role]
         wrong_org = self.organisation is None or self.organisation.kind not in (kinds or ())
         if kinds is not None and self.role != Role.APPLICANT and wrong_org:

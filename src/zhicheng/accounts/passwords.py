@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from zhicheng.accounts.models import User
+
 MIN_LENGTH = 10
 CLASSES_NEEDED = 3
 
@@ -42,3 +44,10 @@ class StrongPasswordValidator:
 
     def get_help_text(self) -> str:
         return f"至少{MIN_LENGTH}个字符，包含大写字母、小写字母、数字、符号中的至少三类，且不能包含用户名。"
+
+
+def chosen_by_owner(user: User) -> None:
+    """The person has just set a password of their own: a first password someone else chose is gone."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])

@@ -12,7 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from zhicheng.accounts import second_factor
+from zhicheng.accounts import passwords, second_factor
 from zhicheng.accounts.middleware import SESSION_KEY
 from zhicheng.accounts.models import Membership, User
 
@@ -37,10 +37,8 @@ class PasswordChange(auth_views.PasswordChangeView):
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
-        user = form.user
-        if isinstance(user, User) and user.must_change_password:
-            user.must_change_password = False
-            user.save(update_fields=["must_change_password"])
+        if isinstance(form.user, User):
+            passwords.chosen_by_owner(form.user)
         messages.success(self.request, "密码已修改。")
         return response
 

@@ -36,8 +36,8 @@ def person(username: str, full_name: str, *roles: tuple[str, Organisation | None
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User.objects.create_user(username=username, password=DEMO_PASSWORD, full_name=full_name)
-    if staff:
-        user.is_staff = user.is_superuser = True
+    if staff:  # the admin site, for what the person's role may do there (zhicheng.accounts.duties); no superuser
+        user.is_staff = True
         user.save()
     for role, org in roles:
         Membership.objects.get_or_create(user=user, role=role, organisation=org)
