@@ -259,7 +259,8 @@ def sign_in_browser(page: Any, url: str, username: str, password: str = PASSWORD
         enrolling = "/enrol/" in page.url
         device = TOTPDevice.objects.get(user=user, confirmed=False) if enrolling else authenticator(user)
         page.fill("input[name=code]", current_code(device))
-        page.click("button[type=submit]")
+        with page.expect_navigation():
+            page.click("main button[type=submit]")  # not the header's 退出
     page.wait_for_url(f"{url}/")
 
 
