@@ -13,6 +13,7 @@ from base64 import b32encode
 
 import segno
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -66,21 +67,29 @@ def qr_svg(device: TOTPDevice) -> str:
 def verify(request: HttpRequest, user: User, code: str) -> bool:
     """Check a code against the person's authenticator; a right code marks this session as verified.
 
-    django-otp refuses a code already used (each code signs in once) and slows down repeated wrong codes."""
-    device = device_of(user)
-    if device is None or not code.strip().isdigit() or not device.verify_token(code.strip()):
-        return False
+    django-otp refuses a code already used (each code signs in once) and slows down repeated wrong codes; the
+    device's row is locked while the code is checked, so two requests racing with one code cannot both pass."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is None or not right_code(device, code):
+            return False
     otp_login(request, device)
     return True
 
 
 def confirm_enrolment(request: HttpRequest, user: User, code: str) -> bool:
     """Confirm the pending authenticator with a first code from it; the session is then verified."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None or not code.strip().isdigit() or not device.verify_token(code.strip()):
-        return False
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        if device is None or not right_code(device, code):
+            return False
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
     otp_login(request, device)
     return True
+
+
+def right_code(device: TOTPDevice, code: str) -> bool:
+    code = code.strip()
+    return len(code) == device.digits and code.isdigit() and bool(device.verify_token(code))
