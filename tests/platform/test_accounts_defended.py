@@ -57,6 +57,8 @@ def test_finding_6_a_stranger_cannot_lock_the_committee_clerk_out(world: World) 
     clerk = through_proxy("198.51.100.9")
     assert sign_in(clerk, "committee_clerk").status_code == 302
     assert "_auth_user_id" in clerk.session
+    # Her success does not lift the stranger's pause.
+    assert sign_in(through_proxy("203.0.113.7"), "committee_clerk").status_code == 429
 
 
 @BEHIND_THE_PROXY

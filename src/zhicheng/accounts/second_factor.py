@@ -61,7 +61,7 @@ def secret_text(device: TOTPDevice) -> str:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// address as a QR code, drawn here as inline SVG (nothing is fetched from elsewhere)."""
-    return str(segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1f2328"))
+    return str(segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1f2328", light="#ffffff"))
 
 
 def verify(request: HttpRequest, user: User, code: str) -> bool:
