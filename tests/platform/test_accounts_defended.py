@@ -383,3 +383,20 @@ def test_createsuperuser_makes_a_security_administrator_not_an_all_powerful_acco
     first = User.objects.create_superuser("bootstrap", None, "Erst-Passwort-1")
     assert not first.is_superuser and first.is_staff
     assert list(first.memberships.values_list("role", flat=True)) == [Role.SECURITY_ADMIN]
+
+
+def test_the_security_administrator_lifts_a_pause_the_audit_administrator_only_reads_it(
+    three: dict[str, User], world: World
+) -> None:
+    from axes.models import AccessAttempt
+
+    world.person("paused", Role.EXPERT, None)
+    machine = Client(REMOTE_ADDR="192.0.2.50")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(machine, "paused", "wrong")
+    assert sign_in(machine, "paused").status_code == 429
+    attempt = AccessAttempt.objects.get(username="paused")
+    url = f"/admin/axes/accessattempt/{attempt.pk}/delete/"
+    assert as_(three[Role.AUDIT_ADMIN]).post(url, {"post": "yes"}).status_code == 403
+    assert as_(three[Role.SECURITY_ADMIN]).post(url, {"post": "yes"}).status_code == 302
+    assert sign_in(machine, "paused").status_code == 302
