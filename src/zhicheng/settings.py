@@ -54,9 +54,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
+    "zhicheng.accounts.apps.SignInGuardConfig",  # django-axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "zhicheng.accounts.apps.SecondFactorConfig",  # django-otp's TOTP devices
     # The platform's floors, from the ground up (docs/architecture.md; pyproject.toml holds the rule).
     "zhicheng.accounts",
     "zhicheng.round",
@@ -145,6 +145,7 @@ AXES_CLIENT_IP_CALLABLE = "zhicheng.accounts.clients.client_address"
 # off, e.g. for a demonstration on a machine without an authenticator at hand.
 ZHICHENG_SECOND_FACTOR = os.environ.get("ZHICHENG_SECOND_FACTOR", "1") != "0"
 OTP_TOTP_ISSUER = "忻州职称评审"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no one but the owner sees an authenticator's secret
 # Wrong codes slow the next try down, doubling each time (django-otp's throttling).
 OTP_TOTP_THROTTLE_FACTOR = 1
 
@@ -164,6 +165,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Chinese by default, with the notice's date style; the server's time is Beijing time.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -400,3 +400,17 @@ def test_the_security_administrator_lifts_a_pause_the_audit_administrator_only_r
     assert as_(three[Role.AUDIT_ADMIN]).post(url, {"post": "yes"}).status_code == 403
     assert as_(three[Role.SECURITY_ADMIN]).post(url, {"post": "yes"}).status_code == 302
     assert sign_in(machine, "paused").status_code == 302
+
+
+def test_the_security_administrator_never_sees_an_authenticators_secret(three: dict[str, User], world: World) -> None:
+    expert = world.person("has_phone", Role.EXPERT, None).user
+    device = authenticator(expert)
+    client = as_(three[Role.SECURITY_ADMIN])
+    index = client.get("/admin/").content.decode()
+    assert "两步验证" in index and "身份验证器" in index and "登录失败记录" in index
+    for url in ("/admin/otp_totp/totpdevice/", f"/admin/otp_totp/totpdevice/{device.pk}/change/"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        text = page.content.decode()
+        assert device.key not in text and secret_text(device).replace(" ", "") not in text.replace(" ", "")
+        assert "has_phone" in text and "qrcode" not in text
