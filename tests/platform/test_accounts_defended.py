@@ -407,7 +407,7 @@ def test_the_security_administrator_never_sees_an_authenticators_secret(three: d
     device = authenticator(expert)
     client = as_(three[Role.SECURITY_ADMIN])
     index = client.get("/admin/").content.decode()
-    assert "两步验证" in index and "身份验证器" in index and "登录失败记录" in index
+    assert "两步验证" in index and "身份验证器" in index and "登录失败记录" in index and "机构与人员" in index
     for url in ("/admin/otp_totp/totpdevice/", f"/admin/otp_totp/totpdevice/{device.pk}/change/"):
         page = client.get(url)
         assert page.status_code == 200, url

@@ -4,6 +4,7 @@ from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPAppConfig
 
 
 class AccountsConfig(AppConfig):
+    default = True  # this module holds three configurations; "zhicheng.accounts" means this one
     name = "zhicheng.accounts"
     label = "accounts"
     verbose_name = "机构与人员"
