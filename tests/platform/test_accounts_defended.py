@@ -414,3 +414,20 @@ def test_the_security_administrator_never_sees_an_authenticators_secret(three: d
         text = page.content.decode()
         assert device.key not in text and secret_text(device).replace(" ", "") not in text.replace(" ", "")
         assert "has_phone" in text and "qrcode" not in text
+
+
+def test_each_step_of_the_gate_in_its_order(world: World) -> None:
+    """A first password is replaced before an authenticator can be enrolled; the password cannot be changed before
+    the second factor is proved."""
+    user = world.person("fresh_expert", Role.EXPERT, None).user
+    User.objects.filter(pk=user.pk).update(must_change_password=True)
+    client = Client()
+    sign_in(client, "fresh_expert")
+    assert client.get("/account/second-factor/enrol/")["Location"] == "/account/password/"
+    assert client.post("/account/second-factor/enrol/", {"code": "123456"})["Location"] == "/account/password/"
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    new = {"old_password": PASSWORD, "new_password1": "Eigenes-Pass-7", "new_password2": "Eigenes-Pass-7"}
+    assert client.post("/account/password/", new).status_code == 302
+    # Now the second factor is due, and the password page waits for it.
+    assert client.get("/account/password/")["Location"].startswith("/account/second-factor/enrol/")
+    assert client.get("/account/second-factor/enrol/").status_code == 200

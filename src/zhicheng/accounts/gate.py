@@ -5,7 +5,9 @@
    authenticator, or, the first time, enrol one. The password comes first, so that a first password someone else
    chose cannot be used to enrol an authenticator of one's own.
 
-Only the pages that do these things, signing out and the static files pass the gate; the REST API answers 403.
+Only the due step's pages, signing out and the static files pass the gate; the REST API answers 403. So the
+password cannot be changed before the second factor is proved, nor an authenticator enrolled before a first
+password is replaced.
 """
 
 from __future__ import annotations
@@ -25,15 +27,11 @@ MUST_VERIFY = "请先完成两步验证（输入身份验证器上的6位验证�
 MUST_ENROL = "请先绑定身份验证器，开启两步验证。"
 
 
-def open_paths() -> tuple[str, ...]:
-    return (
-        reverse("password_change"),
-        reverse("second_factor"),
-        reverse("second_factor_enrol"),
-        reverse("logout"),
-        reverse("login"),
-        "/static/",
-    )
+def open_paths(url_name: str) -> tuple[str, ...]:
+    """What a person with this step due may still open: that step's pages (both of the second factor's, which send
+    to each other), signing in and out, the static files — and nothing else, not even the other step's pages."""
+    steps = ("second_factor", "second_factor_enrol") if url_name.startswith("second_factor") else (url_name,)
+    return (*(reverse(step) for step in steps), reverse("logout"), reverse("login"), "/static/")
 
 
 def step_due(request: HttpRequest) -> tuple[str, str] | None:
@@ -44,7 +42,7 @@ def step_due(request: HttpRequest) -> tuple[str, str] | None:
     if user.must_change_password:
         return "password_change", MUST_CHANGE_PASSWORD
     verified = getattr(user, "is_verified", None)  # installed by django-otp's middleware
-    if second_factor.required_for(user) and not (verified is not None and verified()):
+    if not (verified is not None and verified()) and second_factor.required_for(user):
         if second_factor.device_of(user) is None:
             return "second_factor_enrol", MUST_ENROL
         return "second_factor", MUST_VERIFY
@@ -57,7 +55,7 @@ class SignInGateMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         due = step_due(request)
-        if due is None or request.path.startswith(open_paths()):
+        if due is None or request.path.startswith(open_paths(due[0])):
             return self.get_response(request)
         url_name, why = due
         if request.path.startswith("/api/"):
