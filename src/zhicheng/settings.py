@@ -11,6 +11,8 @@ ZHICHENG_AUDIT_RETENTION_DAYS  how long audit entries are kept before pruning (1
 ZHICHENG_DB_CONN_MAX_AGE  seconds a database connection is kept (0 by default); kept connections are health-checked
 ZHICHENG_LOG_FILE    a file the logs are also written to (stderr always); each line carries the request id
 ZHICHENG_LOG_LEVEL   the platform's own loggers' level (INFO by default)
+ZHICHENG_TRUSTED_PROXY_HEADER, ZHICHENG_TRUSTED_PROXIES  the reverse proxy's client-address header and its addresses
+ZHICHENG_SECOND_FACTOR  "0" to sign privileged roles in without the TOTP code (on by default; docs/security.md)
 """
 
 from __future__ import annotations
@@ -60,7 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
+    "zhicheng.accounts.apps.SignInGuardConfig",  # django-axes
+    "django_otp",
+    "zhicheng.accounts.apps.SecondFactorConfig",  # django-otp's TOTP devices
     # The platform's floors, from the ground up (docs/architecture.md; pyproject.toml holds the rule).
     "zhicheng.accounts",
     "zhicheng.audit",
@@ -82,12 +86,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "zhicheng.audit.context.OriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "zhicheng.documents.uploads.UploadGuardMiddleware",  # an unreadable upload goes back to its page, in Chinese
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "zhicheng.accounts.middleware.ActingRoleMiddleware",
+    "zhicheng.accounts.gate.SignInGateMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -126,22 +132,37 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# Passwords: argon2 first; repeated failures lock the user name *from that address* for a while, so that one
-# office's shared address cannot lock everyone out (django-axes).
+# Passwords: argon2 first (docs/security.md has the whole account policy).
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "zhicheng.accounts.passwords.StrongPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Repeated failures lock the user name *from that client* for a while (django-axes): the right password from any
+# other client still signs in, so no stranger can lock a named person out (issue 10, finding 6).
 AXES_FAILURE_LIMIT = int(os.environ.get("ZHICHENG_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZHICHENG_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# The client is known by its address as the trusted reverse proxy reports it (zhicheng.accounts.clients): set the
+# proxy's header (e.g. HTTP_X_FORWARDED_FOR) and the proxies' addresses or networks (comma-separated); without
+# them the address the request came from (REMOTE_ADDR) is the client's.
+ZHICHENG_TRUSTED_PROXY_HEADER = os.environ.get("ZHICHENG_TRUSTED_PROXY_HEADER", "")
+ZHICHENG_TRUSTED_PROXIES = [p for p in os.environ.get("ZHICHENG_TRUSTED_PROXIES", "").split(",") if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "zhicheng.accounts.clients.client_address"
+
+# The privileged roles sign in with a second factor, a TOTP code (zhicheng.accounts.second_factor); "0" turns it
+# off, e.g. for a demonstration on a machine without an authenticator at hand.
+ZHICHENG_SECOND_FACTOR = os.environ.get("ZHICHENG_SECOND_FACTOR", "1") != "0"
+OTP_TOTP_ISSUER = "忻州职称评审"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no one but the owner sees an authenticator's secret
+# Wrong codes slow the next try down, doubling each time (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Sessions end after 30 minutes without activity.
 SESSION_COOKIE_AGE = int(os.environ.get("ZHICHENG_SESSION_MINUTES", "30")) * 60
@@ -159,6 +180,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Chinese by default, with the notice's date style; the server's time is Beijing time.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -9,6 +9,10 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import uscc
 
 from tests.policy.support import example
@@ -99,6 +103,43 @@ class World:
         org = a.hr_bureau if kind == "hr" else a.iit_bureau
         role = Role.COUNTY_HR_REVIEWER if kind == "hr" else Role.COUNTY_IIT_REVIEWER
         return self.person(username, role, org)
+
+
+def authenticator(user: User) -> TOTPDevice:
+    """The person's confirmed TOTP device, enrolled here if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="测试验证器", confirmed=True)
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the person's authenticator shows now — or, when this time step's code was used already (each code
+    signs in once), the next step's, which the device accepts too (its tolerance is one step)."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if totp.t() <= device.last_t:
+        totp.time += device.step * (device.last_t + 1 - totp.t())
+    return f"{totp.token():0{device.digits}d}"
+
+
+def verify_second_factor(client: Client, user: Any) -> None:
+    """Mark the client's session as having passed the second factor, as django_otp.login does after a right code."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def signed_in_with_both_factors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests' `force_login` signs a person in with the password *and* the second factor, so that the tests of
+    what each role may do need not pass the two-step page; the second factor itself is tested by signing in
+    through the pages (test_accounts_defended.py)."""
+    plain = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        plain(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture
@@ -204,6 +245,25 @@ def browser() -> Iterator[Any]:
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+def sign_in_browser(page: Any, url: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login page, and type the authenticator's code on the two-step page when it asks."""
+    page.goto(f"{url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    if "/account/second-factor/" in page.url:
+        user = User.objects.get(username=username)
+        # The first time, the page shows a new secret to enrol (the test reads it from the database, as the
+        # person's app would from the QR code); afterwards it asks the enrolled authenticator's code.
+        enrolling = "/enrol/" in page.url
+        device = TOTPDevice.objects.get(user=user, confirmed=False) if enrolling else authenticator(user)
+        page.fill("input[name=code]", current_code(device))
+        with page.expect_navigation():
+            page.click("main button[type=submit]")  # not the header's 退出
+    page.wait_for_url(f"{url}/")
+
+
 class Walk:
     """A walk through the pages as people do it: each person signs in in a browser context of their own; a click
     that posts a form waits for the page that answers; screenshots are numbered in test-artifacts/<name>/."""
@@ -220,11 +280,7 @@ class Walk:
         """A new browser context, signed in as ``username`` (None: a visitor signed in as no one)."""
         page = self.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
         if username:
-            page.goto(f"{self.url}/login/")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", self.password)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{self.url}/")
+            sign_in_browser(page, self.url, username, self.password)
         return page
 
     @staticmethod

@@ -72,3 +72,37 @@ def test_the_demo_entrusted_case_waits_for_the_city_hr_bureau_and_last_year_is_o
 def test_the_demo_loads_once(demo: None) -> None:
     call_command("seed_demo", verbosity=0)
     assert Application.objects.filter(applicant__username="applicant2").count() == 1
+
+
+def test_the_demo_accounts_sign_in_as_the_readme_says(demo: None) -> None:
+    """Every demo account has the README's password (which passes the password rules); the privileged ones sign
+    in with a code from the README's TOTP secret, the others with the password alone."""
+    import base64
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.contrib.auth.password_validation import validate_password
+    from django.test import Client
+    from django_otp.oath import TOTP
+
+    from zhicheng.accounts.models import User
+    from zhicheng.accounts.second_factor import required_for
+    from zhicheng.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    readme = (Path(settings.PROJECT_DIR) / "README.md").read_text(encoding="utf-8")
+    assert DEMO_PASSWORD in readme and DEMO_TOTP_SECRET in readme
+    key = base64.b32decode(DEMO_TOTP_SECRET)
+    privileged = set()
+    for user in User.objects.all():
+        validate_password(DEMO_PASSWORD, user)
+        assert user.check_password(DEMO_PASSWORD) and not user.must_change_password, user.username
+        client = Client()
+        assert client.post("/login/", {"username": user.username, "password": DEMO_PASSWORD}).status_code == 302
+        if required_for(user):
+            privileged.add(user.username)
+            assert client.get("/")["Location"].startswith("/account/second-factor/?"), user.username
+            code = f"{TOTP(key).token():06d}"  # what an authenticator app on the secret shows now
+            assert client.post("/account/second-factor/", {"code": code}).status_code == 302, user.username
+        assert client.get("/").status_code == 200, user.username
+    assert {"committee_clerk", "city_hr", "expert", "expert5", "admin", "security", "auditor"} <= privileged
+    assert "applicant" not in privileged and "county_hr" not in privileged

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.platform.conftest import CHROMIUM, PASSWORD, World
+from tests.platform.conftest import CHROMIUM, PASSWORD, World, sign_in_browser
 from tests.platform.test_evaluation import Spec, accepted, expert, review_all
 from zhicheng.evaluation.assignment import apply_assignment
 from zhicheng.evaluation.groups import build_groups
@@ -40,11 +40,7 @@ def test_an_expert_scores_and_votes_in_the_browser(live_server: Any, browser: An
 
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "expert")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in_browser(page, live_server.url, "expert", PASSWORD)
     page.click("a[href='/evaluation/expert/']")
     page.wait_for_selector("[data-testid=my-group]")
     page.screenshot(path=str(ARTIFACTS / "01-expert-home.png"), full_page=True)

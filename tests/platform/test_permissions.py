@@ -37,7 +37,9 @@ MATRIX: dict[str, tuple[bool, bool]] = {
     "hr_association": (False, False),
     "city_hr": (True, False),
     "expert": (False, False),
-    "administrator": (True, False),
+    "administrator": (False, False),  # the three administrators work on no case (三权分立)
+    "security_admin": (False, False),
+    "audit_admin": (False, False),
 }
 
 
@@ -80,6 +82,8 @@ def matrix_world(world: World, county_case: dict[str, Any], submit: Any) -> dict
         "city_hr": world.person("ch", Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU)),
         "expert": world.person("ex", Role.EXPERT, None),
         "administrator": world.person("ad", Role.ADMINISTRATOR, None),
+        "security_admin": world.person("sa", Role.SECURITY_ADMIN, None),
+        "audit_admin": world.person("aa", Role.AUDIT_ADMIN, None),
     }
     photo = app.evidence.first()
     return {"app": app, "people": people, "profile_file": profile_file, "photo": photo}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
-from zhicheng.accounts.roles import ROLE_ORG_KINDS, OrgKind, Role
+from zhicheng.accounts.roles import ROLE_ORG_KINDS, OrgKind, Role, check_roles_apart
 from zhicheng.policy.facts import NAME_MAX, ORGANISATION_NAME_MAX
 
 SECTORS = [
@@ -95,10 +95,28 @@ class Organisation(models.Model):
                 raise ValidationError({"competent_department": "市属单位须填写市直主管部门"})
 
 
+class PeopleManager(UserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: object
+    ) -> User:
+        """`createsuperuser` makes the platform's first account: a security administrator (who then makes the
+        other accounts), not an account with every power (三权分立, zhicheng.accounts.duties). It was handed a
+        first password, so its owner chooses their own at first sign-in."""
+        extra_fields.setdefault("must_change_password", True)
+        user = self.create_user(username, email, password, is_staff=True, is_superuser=False, **extra_fields)
+        Membership.objects.create(user=user, role=Role.SECURITY_ADMIN)
+        return user
+
+
 class User(AbstractUser):
     """A person who signs in; the name shown is the real name (姓名)."""
 
     full_name = models.CharField("姓名", max_length=NAME_MAX, blank=True)
+    # Set when someone else chose the password (an account made in the admin site or by `createsuperuser`, a
+    # reset by the security administrator): the person must choose their own before anything else.
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+
+    objects: ClassVar[PeopleManager] = PeopleManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -127,6 +145,9 @@ class Membership(models.Model):
         return f"{self.get_role_display()}{org}"
 
     def clean(self) -> None:
+        if self.user_id is not None:
+            others = Membership.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
+            check_roles_apart({self.role, *others.values_list("role", flat=True)})
         kinds = ROLE_ORG_KINDS[self.role]
         wrong_org = self.organisation is None or self.organisation.kind not in (kinds or ())
         if kinds is not None and self.role != Role.APPLICANT and wrong_org:

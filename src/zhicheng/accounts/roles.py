@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -60,3 +61,15 @@ ROLE_ORG_KINDS: dict[str, tuple[str, ...] | None] = {
     Role.SECURITY_ADMIN: None,
     Role.AUDIT_ADMIN: None,
 }
+
+# The three administrators of MLPS level 3 (zhicheng.accounts.duties says what each may do).
+ADMINISTRATOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+def check_roles_apart(roles: set[str]) -> None:
+    """A person holds one administrator role at most, and then no other role: 三权分立 asks three different people,
+    and an administrator who also worked on cases could grant or read what the separation keeps apart."""
+    if roles & ADMINISTRATOR_ROLES and len(roles) > 1:
+        raise ValidationError(
+            {"role": "系统管理员、安全管理员、审计管理员须由不同的人担任，且不得兼任其他角色（三权分立）。"}
+        )

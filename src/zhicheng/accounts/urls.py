@@ -7,4 +7,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("role/", views.switch_role, name="switch_role"),
+    path("account/password/", views.PasswordChange.as_view(), name="password_change"),
+    path("account/second-factor/", views.second_factor_page, name="second_factor"),
+    path("account/second-factor/enrol/", views.second_factor_enrol, name="second_factor_enrol"),
 ]

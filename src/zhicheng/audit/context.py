@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 
 from zhicheng.accounts import requestid
+from zhicheng.accounts.clients import client_address
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ current: ContextVar[Origin] = ContextVar("zhicheng_audit_origin", default=NOWHER
 
 
 def origin_of(request: HttpRequest) -> Origin:
-    address = str(getattr(request, "client_address", "") or request.META.get("REMOTE_ADDR", ""))
+    address = client_address(request)
     rid = requestid.current()
     request_id = "" if rid == requestid.NO_REQUEST else rid
     return Origin(client_address=address[:64], request_id=request_id)

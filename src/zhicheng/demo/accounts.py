@@ -1,17 +1,25 @@
-"""The demo's organisations and its accounts, one per role (every password is DEMO_PASSWORD, listed in the README).
+"""The demo's organisations and its accounts, one per role (every password is DEMO_PASSWORD, listed in the README;
+the privileged accounts come with an authenticator enrolled on DEMO_TOTP_SECRET, also in the README, so that a
+person trying the demo can add it to an authenticator app and sign in).
 
 The platform has no enrolment service yet (accounts are made in the admin site), so these rows are written here."""
 
 from __future__ import annotations
 
+from base64 import b32decode
 from typing import Any
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import uscc
 
 from zhicheng.accounts.models import Area, Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
+from zhicheng.accounts.second_factor import DEVICE_NAME, PRIVILEGED_ROLES
 
 DEMO_PASSWORD = "zhicheng-demo-2023"
+# Base32, as an authenticator app takes it typed in; one for every privileged demo account. A real account's
+# secret is made by the platform at enrolment and shown only to its owner.
+DEMO_TOTP_SECRET = "ZHICHENGDEMOTOTPSECRETXINZHOU234"
 
 
 def credit_code(seed: int) -> str:
@@ -28,12 +36,24 @@ def person(username: str, full_name: str, *roles: tuple[str, Organisation | None
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User.objects.create_user(username=username, password=DEMO_PASSWORD, full_name=full_name)
-    if staff:
-        user.is_staff = user.is_superuser = True
+    if staff:  # the admin site, for what the person's role may do there (zhicheng.accounts.duties); no superuser
+        user.is_staff = True
         user.save()
     for role, org in roles:
         Membership.objects.get_or_create(user=user, role=role, organisation=org)
     return user
+
+
+def enrol_second_factors() -> int:
+    """Every privileged demo account gets an authenticator on the demo's secret (how many were enrolled)."""
+    key = b32decode(DEMO_TOTP_SECRET).hex()
+    enrolled = 0
+    for user in User.objects.filter(memberships__role__in=PRIVILEGED_ROLES).distinct():
+        _, made = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": DEVICE_NAME, "key": key}
+        )
+        enrolled += made
+    return enrolled
 
 
 def member(username: str, role: str | None = None) -> Membership:
@@ -104,7 +124,10 @@ def load() -> dict[str, Organisation]:
     person("committee_clerk", "韩雪", (Role.COMMITTEE_CLERK, Organisation.objects.get(kind=OrgKind.COMMITTEE_OFFICE)))
     person("expert", "杨帆", (Role.EXPERT, None))
     person("city_hr", "朱明", (Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU)))
+    # The three administrators of MLPS level 3 (三权分立), each with the admin site for their own part.
     person("admin", "系统管理员", (Role.ADMINISTRATOR, None), staff=True)
+    person("security", "安全管理员", (Role.SECURITY_ADMIN, None), staff=True)
+    person("auditor", "审计管理员", (Role.AUDIT_ADMIN, None), staff=True)
     employers["xinfu_soe"] = organisation(
         "忻州市忻府区路桥工程有限公司",
         OrgKind.EMPLOYER,

@@ -21,4 +21,5 @@ def load(stdout: Writer) -> bool:
         # (and applicant4, for the integrity demo) have complete profiles and no application yet: the walk-through
         # starts there.
         evaluation.load(stdout)
+        accounts.enrol_second_factors()
     return True
