@@ -17,7 +17,7 @@ from zhicheng import cli
 from zhicheng.accounts.models import Membership, Organisation
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.audit import trail
-from zhicheng.audit.models import AuditEntry
+from zhicheng.audit.models import AuditEntry, AuditHead
 
 TABLE = AuditEntry._meta.db_table
 
@@ -84,24 +84,52 @@ def test_verify_passes_on_an_untouched_trail_and_fails_on_a_changed_row(world: W
     assert f"审计记录 #{third.pk}" in capsys.readouterr().err
 
 
-def test_verify_finds_a_removed_row_and_a_resealed_row_without_the_key(world: World, settings: Any) -> None:
+def test_verify_finds_a_removed_row(world: World) -> None:
     for i in range(4):
         trail.record(AuditEntry.Kind.ADMINISTRATION, "test", username=f"u{i}")
     rows = list(AuditEntry.objects.order_by("pk"))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [rows[1].pk])
     _, breaks = trail.verify()
-    assert [b.entry_id for b in breaks] == [rows[2].pk] and "删除、插入" in breaks[0].problem
-    # Recomputing a seal needs the key, which the database does not hold.
-    forged = rows[3]
+    assert [b.entry_id for b in breaks if b.entry_id] == [rows[2].pk] and "删除、插入" in breaks[0].problem
+    assert any("记录条数不符" in b.problem for b in breaks)
+
+
+def test_a_row_resealed_without_the_key_is_found(world: World, settings: Any) -> None:
+    for i in range(4):
+        trail.record(AuditEntry.Kind.ADMINISTRATION, "test", username=f"u{i}")
+    forged = AuditEntry.objects.order_by("pk")[3]
     forged.summary = "伪造"
+    real_key = settings.AUDIT_KEY
     settings.AUDIT_KEY = "a-key-the-forger-guessed"
     new_seal = trail.seal_of(forged)
-    settings.AUDIT_KEY = "restored-" + settings.AUDIT_KEY  # any key but the forger's
+    settings.AUDIT_KEY = real_key
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {TABLE} SET summary = %s, seal = %s WHERE id = %s", ["伪造", new_seal, forged.pk])
     _, breaks = trail.verify()
-    assert forged.pk in [b.entry_id for b in breaks]
+    assert [b.entry_id for b in breaks if b.entry_id] == [forged.pk] and "被改动" in breaks[0].problem
+
+
+def test_entries_removed_from_either_end_or_a_removed_head_are_found(world: World) -> None:
+    for i in range(5):
+        trail.record(AuditEntry.Kind.ADMINISTRATION, "test", username=f"u{i}")
+    rows = list(AuditEntry.objects.order_by("pk"))
+    head = AuditHead.objects.get(pk=1)
+    # The newest two removed and the head moved back to the third (its counts and seal cannot follow without the key).
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id >= %s", [rows[3].pk])
+        cursor.execute("UPDATE audit_audithead SET last_seal = %s WHERE id = 1", [rows[2].seal])
+    problems = " ".join(b.problem for b in trail.verify()[1])
+    assert "链头的校验值不符" in problems and "记录条数不符" in problems
+    # The oldest removed: the first kept entry no longer follows the start nor a recorded pruning.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [rows[0].pk])
+    assert any(b.entry_id == rows[1].pk and "最早的记录之前" in b.problem for b in trail.verify()[1])
+    # The head removed.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_audithead")
+    assert any("链头缺失" in b.problem for b in trail.verify()[1])
+    assert head.entries == 5
 
 
 def test_rows_cannot_be_changed_or_removed_through_the_platform(world: World) -> None:
@@ -152,7 +180,7 @@ def test_only_the_audit_administrator_reads_and_exports_the_trail(world: World, 
     text = page.content.decode()
     table = text[text.index('data-testid="entries"') :]
     assert page.status_code == 200 and "登录失败" in table and "sign_in_failed" not in table
-    proof = client.get("/audit/?verify=1").content.decode()
+    proof = client.post("/audit/").content.decode()
     assert "校验通过" in proof
     export = client.get("/audit/export.csv?kind=sign_in_failed")
     body = export.content.decode("utf-8-sig")

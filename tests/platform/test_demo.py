@@ -103,6 +103,6 @@ def test_the_demo_accounts_sign_in_as_the_readme_says(demo: None) -> None:
             assert client.get("/")["Location"].startswith("/account/second-factor/?"), user.username
             code = f"{TOTP(key).token():06d}"  # what an authenticator app on the secret shows now
             assert client.post("/account/second-factor/", {"code": code}).status_code == 302, user.username
-        assert client.get("/").status_code == 200, user.username
+        assert client.get("/", follow=True).status_code == 200, user.username  # the auditor lands on /audit/
     assert {"committee_clerk", "city_hr", "expert", "expert5", "admin", "security", "auditor"} <= privileged
     assert "applicant" not in privileged and "county_hr" not in privileged

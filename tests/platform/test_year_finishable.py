@@ -18,6 +18,7 @@ from zhicheng.accounts.models import Membership, Organisation
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.cases.models import Application, State
 from zhicheng.cases.refusals import ActionRefused
+from zhicheng.evaluation.anonymity import redact_materials
 from zhicheng.evaluation.assignment import apply_assignment
 from zhicheng.evaluation.groups import build_groups
 from zhicheng.evaluation.meeting import cast_ballot, close_meeting, open_meeting, prepare_meeting, record_attendance
@@ -177,6 +178,28 @@ def test_the_meeting_does_not_open_with_an_accepted_case_in_no_group_R22(year: d
     office.assign()
     office.open()
     assert Candidate.objects.filter(application=year["late"]).exists()
+
+
+def test_the_vote_does_not_begin_on_materials_experts_could_not_read_R18(year: dict[str, Any]) -> None:
+    office = Office(year)
+    build_groups(office.office, 2023)  # built, not yet read by the office
+    office.assign()
+    office.prepare()
+    with pytest.raises(ActionRefused, match="匿名材料尚未审核"):
+        office.open()
+    review_all(office.office)
+    # A text saved again as the browser sends it (lines ending \r\n) is not an edit: the mark stays.
+    c = Candidate.objects.filter(year=2023).first()
+    assert c is not None
+    redact_materials(
+        office.office,
+        c.pk,
+        summary_text=c.summary_text.replace("\n", "\r\n"),
+        defence_text=c.defence_text.replace("\n", "\r\n"),
+    )
+    c.refresh_from_db()
+    assert c.reviewed
+    office.open()
 
 
 def test_a_case_in_a_group_is_not_taken_out(year: dict[str, Any]) -> None:

@@ -46,7 +46,7 @@ def test_clean_text_has_no_hits() -> None:
 
 def test_hits_the_platforms_names_short_forms_and_id_numbers_R18() -> None:
     """The employer as the platform holds it, without its company ending, and any ID number (3.9, 5b, R18)."""
-    text = "本人在忻州市建设工程从事施工管理，身份证14220119880512031X。"
+    text = "本人在忻州市建设工程从事施工管理，身份证14220119880512100X。"
     assert personal_info_hits(text, employers=("忻州市建设工程有限公司",)) == ["employer", "id_number"]
     assert personal_info_hits("在原平主持项目", counties=("原平市",)) == ["county"]
     assert personal_info_hits("编号12345678901234567890不是身份证号码") == []
@@ -64,7 +64,7 @@ def test_the_probes_text_is_found_despite_its_formatting_R18() -> None:
 
 def test_full_width_digits_and_any_grouping_of_an_id_number_R18() -> None:
     assert personal_info_hits("证件：１４２２０１１９８８０５１２０３１４") == ["id_number"]
-    assert personal_info_hits("142 201 1988 0512 031x") == ["id_number"]
+    assert personal_info_hits("142 201 1988 0512 100x") == ["id_number"]
     assert personal_info_hits("1422 0119 8805 1203 14") == ["id_number"]
 
 
@@ -85,11 +85,22 @@ def test_an_employers_core_is_found_with_an_organisations_ending_only_R18() -> N
     # "建设工程" is a short core: as a field of work it names no one, as a company it does.
     assert personal_info_hits("长期从事建设工程领域的质量管理", employers=employer) == []
     assert personal_info_hits("在建设工程公司任技术负责人", employers=employer) == ["employer"]
-    # A long core ("水利建筑工程", six characters) is distinctive enough alone.
-    assert personal_info_hits("在水利建筑工程任职", employers=("山西省忻州市水利建筑工程有限公司",)) == ["employer"]
+    # However long, a core alone is a field of work ("水利建筑工程施工"); with a company's ending it names the employer.
+    long_name = ("山西省忻州市水利建筑工程有限公司",)
+    assert personal_info_hits("长期从事水利建筑工程施工", employers=long_name) == []
+    assert personal_info_hits("在水利建筑工程公司任职", employers=long_name) == ["employer"]
 
 
-@given(st.sampled_from(" -·　_/.、\u200b"), st.integers(min_value=1, max_value=17))
+def test_numbers_that_only_look_like_an_id_or_a_phone_number_are_not_hits_R18() -> None:
+    """From review: an amount, a date range and a list of years are not personal information."""
+    assert personal_info_hits("合同额138,000,000.00元") == []
+    assert personal_info_hits("工期2018.05.12-2019.10.30，2020年竣工") == []
+    assert personal_info_hits("13812345678，2019年") == ["phone"]
+    assert personal_info_hits("手机+86 138 1234 5678") == ["phone"]
+    assert personal_info_hits("手机138–1234–5678") == ["phone"]
+
+
+@given(st.sampled_from(" -·　_/.–\u200b"), st.integers(min_value=1, max_value=17))
 def test_one_separator_anywhere_in_an_id_number_hides_nothing_R18(sep: str, at: int) -> None:
     number = "142201198805120314"
     assert "id_number" in personal_info_hits(f"编号{number[:at]}{sep}{number[at:]}")

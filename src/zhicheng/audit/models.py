@@ -67,7 +67,11 @@ class AuditHead(models.Model):
     """One row: the seal of the trail's last entry. Appending locks it, so entries are sealed in commit order."""
 
     last_seal = models.CharField(max_length=64)
-    entries = models.PositiveBigIntegerField(default=0)
+    entries = models.PositiveBigIntegerField(default=0)  # appended since the start, pruned ones included
+    pruned = models.PositiveBigIntegerField(default=0)
+    # The head's own seal (of the three fields above): without the key, the head cannot be moved back to hide
+    # entries removed from the end, nor its counts changed.
+    seal = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "审计链头"

@@ -47,9 +47,22 @@ def seal_of(entry: AuditEntry) -> str:
     return hmac.new(settings.AUDIT_KEY.encode(), _content(entry), hashlib.sha256).hexdigest()
 
 
+def head_seal(head: AuditHead) -> str:
+    content = json.dumps([head.last_seal, head.entries, head.pruned]).encode()
+    return hmac.new(settings.AUDIT_KEY.encode(), b"head:" + content, hashlib.sha256).hexdigest()
+
+
 def _clip(text: str, field: str) -> str:
     longest = getattr(AuditEntry._meta.get_field(field), "max_length", None) or 0
     return text if len(text) <= longest else text[: longest - 1] + "…"
+
+
+def _locked_head() -> AuditHead:
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # made by the migration; a test that empties the tables removes it
+        AuditHead.objects.get_or_create(pk=1, defaults={"last_seal": GENESIS})
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 def record(
@@ -68,10 +81,7 @@ def record(
     orders the entries as their transactions commit."""
     origin = origin or current.get()
     with transaction.atomic():
-        head = AuditHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            AuditHead.objects.get_or_create(pk=1, defaults={"last_seal": GENESIS})
-            head = AuditHead.objects.select_for_update().get(pk=1)
+        head = _locked_head()
         entry = AuditEntry(
             at=timezone.now(),
             actor=user if getattr(user, "pk", None) else None,
@@ -89,7 +99,8 @@ def record(
         entry.seal = seal_of(entry)
         entry.save()
         head.last_seal, head.entries = entry.seal, head.entries + 1
-        head.save(update_fields=["last_seal", "entries"])
+        head.seal = head_seal(head)
+        head.save(update_fields=["last_seal", "entries", "seal"])
     return entry
 
 
@@ -106,18 +117,34 @@ def verify(batch: int = 2000) -> tuple[int, list[Break]]:
     breaks: list[Break] = []
     checked = 0
     previous: str | None = None
+    first: AuditEntry | None = None
+    pruned_at: set[str] = set()
     for entry in _in_order(batch):
         checked += 1
+        first = first or entry
+        if entry.action == "prune" and entry.kind == AuditEntry.Kind.AUDIT:
+            pruned_at.add(str(entry.payload.get("last_pruned_seal", "")))
         if previous is not None and entry.previous_seal != previous:
             breaks.append(Break(entry.pk, entry.at, "与上一条记录的链接不符（记录被删除、插入或改动）"))
         if not hmac.compare_digest(seal_of(entry), entry.seal):
             breaks.append(Break(entry.pk, entry.at, "内容与校验值不符（记录被改动）"))
         previous = entry.seal
+    # The first kept entry follows the chain's start, or the last entry a recorded pruning removed.
+    if first is not None and first.previous_seal != GENESIS and first.previous_seal not in pruned_at:
+        breaks.append(Break(first.pk, first.at, "最早的记录之前有记录被删除（不是按保存期的删除）"))
     head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and previous is not None and head.last_seal != previous:
+    if head is None:
+        if checked:
+            breaks.append(Break(0, None, "链头缺失（链头被删除）"))
+        return checked, breaks
+    if head.entries and not hmac.compare_digest(head_seal(head), head.seal):
+        breaks.append(Break(0, None, "链头的校验值不符（链头被改动）"))
+    if previous is not None and head.last_seal != previous:
         breaks.append(Break(0, None, "最后一条记录不是链头所记的记录（末尾的记录被删除或链头被改动）"))
-    if head is not None and previous is None and head.entries:
-        breaks.append(Break(0, None, "链头记有记录，但审计记录为空（记录被删除）"))
+    if checked + head.pruned != head.entries:
+        breaks.append(
+            Break(0, None, f"记录条数不符：链头记有{head.entries - head.pruned}条，实有{checked}条（记录被删除或插入）")
+        )
     return checked, breaks
 
 
@@ -137,6 +164,7 @@ def prune(*, today: dt.date | None = None) -> int:
     days = retention_days()
     cutoff = timezone.now() - dt.timedelta(days=days)
     with transaction.atomic():
+        head = _locked_head()
         old = AuditEntry.objects.filter(at__lt=cutoff)
         count = old.count()
         if count:
@@ -144,6 +172,9 @@ def prune(*, today: dt.date | None = None) -> int:
             # The one way rows leave the trail: a raw delete, below the ORM's append-only guard.
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE at < %s", [cutoff])
+            head.pruned += count
+            head.seal = head_seal(head)
+            head.save(update_fields=["pruned", "seal"])
             record(
                 AuditEntry.Kind.AUDIT,
                 "prune",

@@ -109,6 +109,8 @@ def redact_materials(
     the office's note on why what it still finds is not the applicant's (a common word that looks like a name). Once
     an expert has scored, the texts stay as the expert read them. The applicant's own facts are left as they are."""
     office_only(actor, "处理匿名材料")
+    # A browser sends a textarea's lines ending \r\n: the same text saved again is not an edit.
+    summary_text, defence_text = (t.replace("\r\n", "\n") for t in (summary_text, defence_text))
     note = note.strip()
     longest = Candidate._meta.get_field("review_note").max_length or 0
     if len(note) > longest:

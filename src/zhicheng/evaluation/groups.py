@@ -125,9 +125,11 @@ def build_groups(actor: Membership, year: int) -> list[Group]:
                 computed={"items": computed_items(facts, pack), "materials": materials},
             )
             made.append(candidate)
-            log_event(actor, year, "candidate", candidate, group=candidate.group.code, grassroots=is_grassroots)
-            log_event(actor, year, "anonymity_check", candidate, hits=candidate.hits)
         find_conflicts(made, list(Expert.objects.filter(year=year)))
+        # The events last: writing one takes the audit trail's lock until commit, so nothing is locked after it.
+        for candidate in made:
+            log_event(actor, year, "candidate", candidate, group=candidate.group.code, grassroots=candidate.grassroots)
+            log_event(actor, year, "anonymity_check", candidate, hits=candidate.hits)
     return list(Group.objects.filter(year=year))
 
 

@@ -36,7 +36,7 @@ from zhicheng.evaluation.models import (
 )
 from zhicheng.evaluation.scoring import score_summary
 from zhicheng.round import milestones
-from zhicheng.round.year import committee_fraction
+from zhicheng.round.year import committee_fraction, lock_year
 
 
 def quorum_met(present: int, members: int, needed: Fraction) -> bool:
@@ -83,6 +83,7 @@ def open_meeting(actor: Membership, year: int) -> Meeting:
     """Opens only with at least the quorum fraction of the committee present (R22)."""
     office_only(actor, "宣布会议开始")
     with transaction.atomic():
+        lock_year(year)  # a case accepted at this moment is either seen below or refused (intake.services.accept)
         meeting = year_meeting(year)
         if meeting.status != Meeting.Status.PREPARING:
             raise ActionRefused("会议已开始或已结束")
@@ -94,6 +95,16 @@ def open_meeting(actor: Membership, year: int) -> Meeting:
             raise ActionRefused(f"出席委员{present}人，未达到评委会委员{members}人的三分之二（至少{need}人），不能开会")
         if not Candidate.objects.filter(year=year).exists():
             raise ActionRefused("本年度没有参评人员")
+        unread = list(
+            Candidate.objects.filter(year=year, reviewed_at__isnull=True)
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
+        if unread:
+            raise ActionRefused(
+                "以下参评人员的匿名材料尚未审核，专家未能查阅，不能表决：" + "、".join(unread),
+                "请评委会办公室逐一审核后再宣布会议开始",
+            )
         left_out = not_grouped(year)
         if left_out:
             raise ActionRefused(
@@ -215,8 +226,8 @@ def close_meeting(actor: Membership, year: int) -> Meeting:
             c.score = score_summary(c).final
             c.save()
         apply_caps(year)
+        archive_minutes(actor, year)  # the PDF before the events: their audit entries take the trail's lock
         log_event(actor, year, "close_meeting")
-        archive_minutes(actor, year)
     return meeting
 
 

@@ -31,6 +31,7 @@ from zhicheng.records.facts import engine_facts, path_outcome_now, snapshot
 from zhicheng.records.models import EvaluationOutcome, Profile
 from zhicheng.round import milestones
 from zhicheng.round.window import window_state
+from zhicheng.round.year import lock_year
 
 
 def channel_step(application: Application) -> ReviewStep | None:
@@ -365,6 +366,7 @@ def accept(actor: Membership, application_id: int, *, now: dt.datetime | None = 
         if app.state != State.IN_BATCH:
             raise ActionRefused("该申报不在待受理状态")
         _open_or_refuse(app.year, now)
+        lock_year(app.year)  # against the vote beginning at the same moment (evaluation.meeting.open_meeting)
         if milestones.reached(app.year, milestones.MEETING_OPENED):
             raise ActionRefused(
                 f"{app.year}年度评审会议已开始表决，不能再受理：该申报无法参加本年度评审，"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from stdnum.cn import ric
+
 # CJK ideographs (〇, basic, extension A, compatibility, extensions B–F): each is one 字.
 _CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 # A run of Latin letters or digits (half- or full-width) is one 字, as a word processor counts a word.
@@ -32,17 +34,22 @@ _EMPLOYER_SUFFIX = re.compile(
 )
 # Leading place names an employer is often written without: 山西省忻州市水利建筑工程有限公司 → 水利建筑工程.
 _PLACE_PREFIX = re.compile(r"^(.{2,7}?(省|自治区|市|地区|盟|州|县|旗|区))")
-# A short core ("建设工程") is common words; alone it is found only with an organisation's ending after it.
-_CORE_ALONE = 6
+# An employer's core ("建设工程", "水利建筑工程") is also a field of work: it is found only with an organisation's ending
+# after it (水利建筑工程有限公司, 建设工程公司), never alone.
 _ORG_ENDING = r"(?:股份有限公司|有限责任公司|有限公司|集团|公司|院|所|局|厂|中心|单位)"
 # What a writer may put between the digits of a number or the characters of a name to break a naive match.
 _SEPARATORS = re.compile(r"[\s\-_.,，、·•・/\\|()（）\[\]【】<>《》\"'“”‘’:：;；~～*#=+]+")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
-# A mainland resident ID number: area (6), birth date (8, 19xx or 20xx), order (3), check (digit or X).
-_ID_NUMBER = re.compile(r"\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]")
-# A mobile number (1[3-9] and 9 digits) or a landline with its area code (0 and 9–11 digits).
-_PHONE = re.compile(r"(?:1[3-9]\d{9}|0[1-9]\d{8,10})")
-_DIGIT_RUN = re.compile(r"\d[\dX]*")
+# A mainland resident ID number: area (6), birth date (8, 19xx or 20xx), order (3), check (digit or X); a run
+# that looks like one is taken as one only when its check digit is right (a date range such as
+# 2018.05.12-2019.10.30 has the shape but, ten times in eleven, not the check digit).
+_ID_NUMBER = re.compile(r"(?=(\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]))")
+# A mobile number (1[3-9] and 9 digits, with or without +86) or a landline with its area code (0 and 9–11 digits),
+# not inside a longer number.
+_PHONE = re.compile(r"(?<!\d)(?:86)?(?:1[3-9]\d{9}|0[1-9]\d{8,10})(?!\d)")
+# What a writer puts between the groups of one number (spaces, hyphens and dashes, dots and slashes, brackets round
+# an area code); commas and 、 are left, so that a list or an amount (138,000,000.00元) stays apart.
+_NUMBER_GAPS = re.compile(r"[\s\-_‐‑‒–—―−－()（）+＋·•・/.]+")
 
 
 def normalise(text: str) -> str:
@@ -68,7 +75,7 @@ def employer_needles(employer: str) -> list[tuple[str, bool]]:
     while (stripped := _PLACE_PREFIX.sub("", core, count=1)) != core and len(stripped) >= 2:
         core = stripped
     if core != short and len(core) >= 2:
-        out.append((core, len(core) >= _CORE_ALONE))
+        out.append((core, False))
     return out
 
 
@@ -109,9 +116,9 @@ def personal_info_hits(
     for kind, needle, alone in needles:
         if kind not in hits and _found(needle, alone, compact):
             hits.append(kind)
-    runs = _DIGIT_RUN.findall(compact)
-    if any(_ID_NUMBER.search(run) for run in runs):
+    numbers = _NUMBER_GAPS.sub("", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))).upper()
+    if any(ric.is_valid(m.group(1)) for m in _ID_NUMBER.finditer(numbers)):
         hits.append("id_number")
-    if any(_PHONE.fullmatch(run) for run in runs):
+    if _PHONE.search(numbers):
         hits.append("phone")
     return hits

@@ -15,6 +15,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
 from zhicheng.audit import trail
+from zhicheng.audit.models import AuditEntry
 from zhicheng.cases.events import record_event
 from zhicheng.cases.models import Application
 from zhicheng.cases.refusals import ActionRefused
@@ -74,6 +75,15 @@ def record_finding(
                     record_event(
                         app, actor, "integrity_finding", reason=note, payload={"record": record.pk, "kind": kind}
                     )
+            # The register's own entry, whether or not the person has a case on the platform.
+            trail.record(
+                AuditEntry.Kind.STATE_CHANGE,
+                "integrity_record",
+                user=actor.user,
+                role=actor.role,
+                subject=f"诚信档案#{record.pk}",
+                summary=f"记入诚信档案：{record.get_kind_display()}，身份证号码{record.id_number_masked}",
+            )
     except IntegrityError as exc:
         # The same finding posted twice at once (a double click, a retried request): the database's unique
         # constraint lets one through, and the other is told it is already there (issue 10, finding 8).

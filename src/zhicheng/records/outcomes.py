@@ -16,6 +16,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
+from zhicheng.audit import trail
+from zhicheng.audit.models import AuditEntry
 from zhicheng.cases.events import record_event
 from zhicheng.cases.labels import LEVEL_LABELS
 from zhicheng.cases.models import Application
@@ -199,6 +201,14 @@ def _write(actor: Membership, parsed: list[tuple[int, _Row]]) -> None:
                 source="import",
                 recorded_by=actor.user,
             )
+        trail.record(
+            AuditEntry.Kind.STATE_CHANGE,
+            "outcomes_import",
+            user=actor.user,
+            role=actor.role,
+            subject="历年评审结果",
+            summary=f"导入历年评审结果{len(parsed)}条",
+        )
 
 
 def import_template() -> bytes:

@@ -103,7 +103,7 @@ def post_results(actor: Membership, year: int, *, starts_on: dt.date, today: dt.
                 year=year, starts_on=starts_on, earliest_end=end, posted_by=actor.user
             )
             milestones.reach(year, milestones.RESULTS_POSTED, actor.user)
-            for n, (app, way) in enumerate(names, start=1):
+            for n, (app, way) in enumerate(names, start=1):  # entries first, then the events (the trail's lock)
                 ResultEntry.objects.create(
                     publicity=publicity,
                     application=app,
@@ -114,6 +114,7 @@ def post_results(actor: Membership, year: int, *, starts_on: dt.date, today: dt.
                     specialty_name=app.specialty_name,
                     way=way,
                 )
+            for app, _way in names:
                 record_event(
                     app,
                     actor,

@@ -54,3 +54,10 @@ def committee_param(year: int, key: str) -> Any:
 
 def committee_fraction(year: int, key: str) -> Fraction:
     return Fraction(str(committee_param(year, key)))
+
+
+def lock_year(year: int) -> EvaluationYear:
+    """The year's row, locked until the caller's transaction ends: steps that must not cross (a case accepted while
+    the vote begins) take it first, so one waits for the other and then sees what it did."""
+    year_settings(year)
+    return EvaluationYear.objects.select_for_update().get(year=year)
