@@ -225,3 +225,22 @@ def test_entries_written_at_once_from_many_connections_stay_one_chain() -> None:
         t.join()
     checked, breaks = trail.verify()
     assert checked == 80 and breaks == []
+
+
+def test_a_wrong_second_factor_code_and_a_password_change_are_recorded(world: World) -> None:
+    from tests.platform.conftest import authenticator, current_code
+
+    office = world.person("office2", Role.COMMITTEE_CLERK, Organisation.objects.get(kind=OrgKind.COMMITTEE_OFFICE))
+    device = authenticator(office.user)
+    client = Client()
+    client.post("/login/", {"username": "office2", "password": PASSWORD})
+    client.post("/account/second-factor/", {"code": "000000" if current_code(device) != "000000" else "111111"})
+    device.refresh_from_db()
+    device.throttle_reset()  # a wrong code makes the next wait a second; the test does not
+    client.post("/account/second-factor/", {"code": current_code(device)})
+    summaries = list(AuditEntry.objects.filter(action="second_factor").values_list("kind", "summary"))
+    assert summaries == [("sign_in_failed", "两步验证码错误"), ("sign_in", "两步验证通过")]
+    office.user.set_password("Another-pass-2026")
+    office.user.save()
+    changed = AuditEntry.objects.get(action="password_changed")
+    assert changed.subject == "用户 office2" and "Another" not in str(changed.payload) + changed.summary

@@ -17,7 +17,7 @@ from zhicheng.accounts.models import Membership, Organisation
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.evaluation.groups import rename_group
 from zhicheng.evaluation.meeting import cast_ballot, close_meeting, record_opinion
-from zhicheng.evaluation.models import Candidate, Group, Meeting
+from zhicheng.evaluation.models import Candidate, Group, Minutes
 from zhicheng.evaluation.scoring import submit_score
 from zhicheng.intake.models import SubmissionBatch
 from zhicheng.records import integrity
@@ -131,7 +131,8 @@ def test_every_role_renders_hostile_text_as_text(year: dict[str, Any]) -> None:
     hr = Membership.objects.get(user__username="yp_hr")
     iit = Membership.objects.get(user__username="yp_iit")
     batch = SubmissionBatch.objects.get()
-    meeting = Meeting.objects.get()
+    minutes = Minutes.objects.order_by("-pk").first()
+    assert minutes is not None
     certificate = Certificate.objects.first()
     assert leader is not None and certificate is not None
     pages: dict[Membership, list[str]] = {
@@ -147,7 +148,7 @@ def test_every_role_renders_hostile_text_as_text(year: dict[str, Any]) -> None:
             f"/office/batches/{batch.pk}/summary.xlsx",
             "/office/export.xlsx",
             "/evaluation/",
-            f"/evaluation/minutes/{meeting.pk}.pdf",
+            f"/evaluation/minutes/{minutes.pk}.pdf",
             "/results/",
             "/integrity/",
             "/office/outcomes/",

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhicheng.accounts.models import Membership, User
 from zhicheng.accounts.roles import Role
+from zhicheng.accounts.signals import second_factor_checked
 
 PRIVILEGED_ROLES = frozenset(
     {
@@ -71,8 +72,10 @@ def verify(request: HttpRequest, user: User, code: str) -> bool:
     device's row is locked while the code is checked, so two requests racing with one code cannot both pass."""
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-        if device is None or not right_code(device, code):
-            return False
+        passed = device is not None and right_code(device, code)
+    second_factor_checked.send(__name__, request=request, user=user, passed=passed, enrolment=False)
+    if not passed or device is None:
+        return False
     otp_login(request, device)
     return True
 
@@ -82,10 +85,12 @@ def confirm_enrolment(request: HttpRequest, user: User, code: str) -> bool:
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
         if device is None or not right_code(device, code):
+            second_factor_checked.send(__name__, request=request, user=user, passed=False, enrolment=True)
             return False
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+    second_factor_checked.send(__name__, request=request, user=user, passed=True, enrolment=True)
     otp_login(request, device)
     return True
 

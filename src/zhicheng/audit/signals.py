@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 
+from zhicheng.accounts.signals import second_factor_checked
 from zhicheng.audit import trail
 from zhicheng.audit.context import origin_of
 from zhicheng.audit.models import AuditEntry
@@ -48,7 +50,31 @@ def _admin_change(sender: Any, instance: LogEntry, created: bool, **kwargs: Any)
         )
 
 
+def _second_factor(sender: Any, request: Any, user: Any, passed: bool, enrolment: bool, **kwargs: Any) -> None:
+    if passed:
+        kind, summary = AuditEntry.Kind.SIGN_IN, "启用身份验证器" if enrolment else "两步验证通过"
+    else:
+        kind, summary = AuditEntry.Kind.SIGN_IN_FAILED, "两步验证码错误"
+    trail.record(kind, "second_factor", user=user, summary=summary, origin=origin_of(request) if request else None)
+
+
+def _password_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """A password changed by its owner, reset by the security administrator or set in the admin site."""
+    if instance.pk is None or (update_fields is not None and "password" not in update_fields):
+        return
+    old = type(instance).objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if old is not None and old != instance.password:
+        trail.record(
+            AuditEntry.Kind.ADMINISTRATION,
+            "password_changed",
+            subject=f"用户 {instance.get_username()}",
+            summary="密码已修改",
+        )
+
+
 def connect() -> None:
+    pre_save.connect(_password_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="audit_password")
+    second_factor_checked.connect(_second_factor, dispatch_uid="audit_second_factor")
     user_logged_in.connect(_signed_in, dispatch_uid="audit_sign_in")
     user_logged_out.connect(_signed_out, dispatch_uid="audit_sign_out")
     user_login_failed.connect(_failed, dispatch_uid="audit_sign_in_failed")
