@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -261,7 +262,8 @@ def sign_in_browser(page: Any, url: str, username: str, password: str = PASSWORD
         page.fill("input[name=code]", current_code(device))
         with page.expect_navigation():
             page.click("main button[type=submit]")  # not the header's 退出
-    page.wait_for_url(f"{url}/")
+    # The dashboard, or the audit trail where the audit administrator's work starts.
+    page.wait_for_url(re.compile(re.escape(url) + r"/(audit/)?$"))
 
 
 class Walk:

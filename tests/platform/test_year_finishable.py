@@ -34,6 +34,10 @@ AFTER = dt.date(2024, 1, 15)
 
 @pytest.fixture
 def year(world: Any) -> dict[str, Any]:
+    return year_of(world)
+
+
+def year_of(world: Any) -> dict[str, Any]:
     """Two cases accepted, a third received in the same batch and not yet accepted; three experts; the city HR bureau."""
     cases = accepted(world, [Spec("a1"), Spec("a2"), Spec("late")], hold=frozenset({"late"}))
     experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
