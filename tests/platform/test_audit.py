@@ -244,3 +244,17 @@ def test_a_wrong_second_factor_code_and_a_password_change_are_recorded(world: Wo
     office.user.save()
     changed = AuditEntry.objects.get(action="password_changed")
     assert changed.subject == "用户 office2" and "Another" not in str(changed.payload) + changed.summary
+
+
+def test_a_profile_saved_and_a_file_uploaded_to_it_are_recorded(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.platform.conftest import PNG
+    from zhicheng.applications import services
+
+    employer = world.employer("原平市审计测试公司")
+    applicant = world.applicant("applicant", employer)
+    services.add_evidence(applicant, SimpleUploadedFile("d.png", PNG), kind="diploma", fact="education[0]")
+    actions = list(AuditEntry.objects.filter(actor=applicant.user).values_list("action", flat=True))
+    assert actions == ["profile_saved", "evidence"]
+    assert "142201" not in str(list(AuditEntry.objects.values_list("payload", flat=True)))

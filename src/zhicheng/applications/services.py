@@ -34,6 +34,7 @@ from zhicheng.applications.permissions import (
 )
 from zhicheng.applications.routes import ROUTES, RouteError, resolve_steps, route_for
 from zhicheng.audit import trail
+from zhicheng.audit.models import AuditEntry
 from zhicheng.cases.events import record_event
 from zhicheng.cases.labels import fact_label
 from zhicheng.cases.locks import locked
@@ -91,6 +92,14 @@ def save_profile(user: Any, data: dict[str, Any], pack: Pack | None = None) -> P
             profile.id_number_masked = idnumbers.mask(id_number)
         profile.facts = stored
         profile.save()
+        trail.record(
+            AuditEntry.Kind.STATE_CHANGE,
+            "profile_saved",
+            user=user,
+            subject=f"申报人信息#{profile.pk}",
+            summary="保存申报人信息",
+            payload={"sections": sorted(stored)},
+        )
     return profile
 
 
@@ -647,6 +656,16 @@ def add_evidence(
         evidence.save()
         if evidence.application is not None:
             record_event(evidence.application, actor, "evidence", payload={"kind": kind, "fact": fact, "sha256": sha})
+        else:
+            trail.record(
+                AuditEntry.Kind.STATE_CHANGE,
+                "evidence",
+                user=actor.user,
+                role=actor.role,
+                subject=f"申报人信息#{evidence.profile_id}",
+                summary="上传证明材料",
+                payload={"kind": kind, "fact": fact, "sha256": sha},
+            )
     return evidence
 
 
