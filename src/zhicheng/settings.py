@@ -31,6 +31,7 @@ django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
+GUIDE_DIR = Path(os.environ.get("ZHICHENG_GUIDE_DIR", PROJECT_DIR / "docs" / "guide"))
 VAR_DIR = Path(os.environ.get("ZHICHENG_VAR_DIR", PROJECT_DIR / "var"))
 
 
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "zhicheng.evaluation",
     "zhicheng.results",
     "zhicheng.demo",
+    "zhicheng.guide",
 ]
 
 MIDDLEWARE = [

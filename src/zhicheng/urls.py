@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("zhicheng.intake.urls")),
     path("evaluation/", include("zhicheng.evaluation.urls")),
     path("", include("zhicheng.results.urls")),
+    path("", include("zhicheng.guide.urls")),
 ]
