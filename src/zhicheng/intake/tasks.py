@@ -1,0 +1,21 @@
+"""The desk's part of the inbox (applications.inbox): what the channels submitted and the office has yet to accept
+or return. One query."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+
+from zhicheng.accounts.models import Membership
+from zhicheng.accounts.roles import Role
+from zhicheng.applications.inbox import Task, register
+from zhicheng.cases.models import Application, State
+
+
+@register
+def desk_tasks(membership: Membership) -> Iterable[Task]:
+    if membership.role != Role.COMMITTEE_CLERK:
+        return []
+    waiting = Application.objects.filter(year=settings.ZHICHENG_YEAR, state=State.IN_BATCH).count()
+    return [Task("已报送、待受理的申报（核验原件）", waiting, "/office/", "在报送时间内受理")]
