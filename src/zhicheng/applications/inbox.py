@@ -24,12 +24,11 @@ from zhicheng.applications.models import Appraisal, PeerReview, Publicity, Revie
 from zhicheng.applications.permissions import visible_applications
 from zhicheng.cases.labels import ACTION_LABELS
 from zhicheng.cases.models import LEVELS, Application, ApplicationEvent, State
-from zhicheng.cases.workflow import CHANNELS, EMPLOYER, REVIEWERS
+from zhicheng.cases.workflow import CHANNELS, EMPLOYER, REVIEWERS, transition
 from zhicheng.policy.pack import pack_for_year
 from zhicheng.records import idnumbers
 
 TABS: tuple[tuple[str, str], ...] = (("mine", "待我办理"), ("done", "经办过的"), ("all", "全部"))
-PAGE_SIZE = 50  # rows a page shows: a county's 400 cases are 8 pages, never one long scroll
 
 # Roles with no case list: an expert's work is its evaluation tasks (candidates by code only), an administrator's
 # the platform, its accounts or its trail.
@@ -83,6 +82,16 @@ def at_my_step(membership: Membership | None) -> QuerySet[Application]:
             mine |= Q(state__in=[State.READY_FOR_COMMITTEE, State.OFFICE_RETURNED]) & Q(_my_last_step(membership))
         return qs.filter(mine)
     return qs.none()
+
+
+def channel_ready(membership: Membership, year: int) -> QuerySet[Application]:
+    """The cases ready for the committee whose chain ends at the actor's organisation (it submits them, 6.1.3)."""
+    return (
+        Application.objects.filter(year=year, state=State.READY_FOR_COMMITTEE)
+        .filter(_my_last_step(membership))
+        .select_related("applicant", "employer")
+        .order_by("pk")
+    )
 
 
 def acted_on(membership: Membership | None) -> QuerySet[Application]:
@@ -303,6 +312,13 @@ class Whereabouts:
     handled: list[dict[str, Any]] = field(default_factory=list)  # who handled it before: date, organisation, role
 
 
+def _action_label(event: ApplicationEvent) -> str:
+    """The workflow's own label where the step names it (an approval is a recommendation at the employer and an
+    approval in the chain), else the event's."""
+    t = transition(event.from_state, event.action) if event.from_state else None
+    return t.label if t is not None else ACTION_LABELS.get(event.action, "办理")
+
+
 def where_is(application: Application, steps: list[ReviewStep], events: list[ApplicationEvent]) -> Whereabouts:
     """Which organisation's step the case is at, since when, and who handled it before — from the steps and the
     events already fetched for the page (no query of its own)."""
@@ -340,9 +356,10 @@ def where_is(application: Application, steps: list[ReviewStep], events: list[App
     handled = [
         {
             "at": e.at,
-            "organisation": str(e.organisation) if e.organisation else "申报人本人",
+            # The applicant acts for themself, though their account belongs to the employer.
+            "organisation": "申报人本人" if e.role == Role.APPLICANT else str(e.organisation or "—"),
             "role": e.get_role_display(),
-            "action": ACTION_LABELS.get(e.action, "办理"),
+            "action": _action_label(e),
         }
         for e in events
     ]

@@ -31,7 +31,7 @@ from zhicheng.applications.services import PANEL_KINDS
 from zhicheng.cases.kinds import case_kind
 from zhicheng.cases.labels import LEVEL_LABELS, OUTCOME_LABELS, STATUS_LABELS, fact_label
 from zhicheng.cases.models import Application, DecisionSnapshot, State
-from zhicheng.cases.pages import acting, posted_date, refused
+from zhicheng.cases.pages import PAGE_SIZE, acting, posted_date, refused
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.cases.workflow import REVIEWERS
 from zhicheng.policy.facts import FactsError
@@ -74,7 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         tab = "mine"
     filters = inbox.Filters.from_query(request.GET)
     counts = {key: inbox.search(inbox.tab_queryset(actor, key), filters).count() for key, _ in inbox.TABS}
-    page = Paginator(inbox.listed(inbox.search(inbox.tab_queryset(actor, tab), filters)), inbox.PAGE_SIZE).get_page(
+    page = Paginator(inbox.listed(inbox.search(inbox.tab_queryset(actor, tab), filters)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context |= {
