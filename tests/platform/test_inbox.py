@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from stdnum.cn import ric
 
-from tests.platform.conftest import LATER, World, through_employer
+from tests.platform.conftest import CHROMIUM, LATER, Walk, World, through_employer
 from tests.policy.support import example
 from zhicheng.accounts.middleware import SESSION_KEY
 from zhicheng.accounts.models import Membership, Organisation, User
@@ -33,6 +34,7 @@ from zhicheng.results.models import ResultEntry, ResultsPublicity
 
 ID_NUMBER = "142201198805120314"  # the example profile's (tests/…/01-bachelor-assistant-engineer.yaml)
 _seq = itertools.count(1)
+NUMBERS: dict[int, str] = {}  # the ID numbers real_cases gave, by case (the profile keeps only the cipher)
 
 
 def client_for(membership: Membership) -> Client:
@@ -103,6 +105,7 @@ def real_cases(world: World, case: dict[str, Any], n: int) -> list[Application]:
         services.perform(person, app.pk, "submit")
         through_employer(app, case["leader"])
         out.append(Application.objects.get(pk=app.pk))
+        NUMBERS[app.pk] = identity["id_number"]
     return out
 
 
@@ -372,3 +375,73 @@ def test_the_applicant_sees_where_the_file_is_and_who_handled_it(chain: dict[str
     assert "申报人本人" in handled and "提交用人单位" in handled
     for code in ("approve", "chain_review", "county_hr", "None"):
         assert code not in block
+
+
+def test_every_demo_role_finds_its_work_in_the_inbox(world: World) -> None:
+    """The demo's people, each in its role: the page answers, in Chinese, with the tasks the demo left for it."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    expected = {
+        "county_hr": [],
+        "committee_clerk": ["已报送、待受理的申报（核验原件）"],
+        "city_hr": ["待审核的申报"],
+        "expert": [],
+        "employer_clerk": [],
+        "applicant": [],
+    }
+    for username, tasks in expected.items():
+        membership = Membership.objects.filter(user__username=username).first()
+        assert membership is not None, username
+        page = client_for(membership).get("/").content.decode()
+        body = page.split("<main>", 1)[1]
+        for task in tasks:
+            assert task in body, (username, task)
+        for code in ("None", "True", "chain_review", "in_batch", "employer_review"):
+            assert f">{code}<" not in body and f"：{code}" not in body, (username, code)
+        if membership.role == Role.EXPERT:
+            assert 'data-testid="application-list"' not in body
+        else:
+            assert 'data-testid="inbox-tabs"' in body
+    # The committee office's desk: the two received cases are its 待我办理, counted in the navigation.
+    office = Membership.objects.get(user__username="committee_clerk")
+    page = client_for(office).get("/").content.decode()
+    assert 'title="待我办理">2<' in page
+    assert len(listed_pks(client_for(office))) == 2
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
+def test_a_reviewer_works_from_the_inbox_in_the_browser(
+    live_server: Any, browser: Any, world: World, county_case: dict[str, Any]
+) -> None:
+    """The county bureau's reviewer opens 工作台: three cases wait at its step (the number beside 工作台); it finds
+    one by ID number, then ticks two, confirms 批量审核通过 and reads which went through. test-artifacts/inbox/."""
+    a, b, c = real_cases(world, county_case, 3)
+    first_role = a.steps.get(order=0).role
+    reviewer = county_case["hr"] if first_role == Role.COUNTY_HR_REVIEWER else county_case["iit"]
+    walk = Walk(live_server, browser, "inbox")
+    page = walk.session(reviewer.user.username)
+    assert page.locator("[data-testid=nav-inbox] .nav-count").inner_text() == "3"
+    assert page.locator("[data-testid=tab-mine]").inner_text() == "待我办理（3）"
+    walk.snap(page, "inbox")
+
+    number = NUMBERS[b.pk]
+    page.fill("input[name=q]", number)
+    walk.press(page, "[data-testid=inbox-search] button[type=submit]")
+    rows = page.locator("[data-testid=application-list] tbody tr")
+    assert rows.count() == 1 and str(b.applicant) in rows.first.inner_text()
+    walk.snap(page, "found-by-id-number")
+    walk.press(page, "text=清除条件")
+
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.check(f"input[name=application][value='{a.pk}']")
+    page.check(f"input[name=application][value='{c.pk}']")
+    walk.press(page, "[data-testid=batch-approve]")
+    assert asked and "不能撤回" in asked[0]
+    text = page.locator(".messages").inner_text()
+    assert "已审核通过2份" in text and str(a.applicant) in text and str(c.applicant) in text
+    assert page.locator("[data-testid=tab-mine]").inner_text() == "待我办理（1）"
+    walk.snap(page, "batch-approved")
+    assert Application.objects.get(pk=a.pk).step == 1 and Application.objects.get(pk=b.pk).step == 0
