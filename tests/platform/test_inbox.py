@@ -403,11 +403,28 @@ def test_every_demo_role_finds_its_work_in_the_inbox(world: World) -> None:
             assert 'data-testid="application-list"' not in body
         else:
             assert 'data-testid="inbox-tabs"' in body
-    # The committee office's desk: the two received cases are its 待我办理, counted in the navigation.
+    # The committee office's desk: the two received cases are its 待我办理, counted in the navigation; candidates
+    # whose texts it has not read as experts will see them wait for it (R18) before any expert may score them.
+    from django.utils import timezone
+
+    from zhicheng.evaluation.models import Assignment, Candidate
+
     office = Membership.objects.get(user__username="committee_clerk")
+    assignment = Assignment.objects.select_related("expert__user").first()
+    assert assignment is not None
+    expert = Membership.objects.get(user=assignment.expert.user, role=Role.EXPERT)
+    Candidate.objects.update(reviewed_at=None)
     page = client_for(office).get("/").content.decode()
     assert 'title="待我办理">2<' in page
+    assert "匿名材料待审核的候选人</a>：<strong>4</strong>" in page
     assert len(listed_pks(client_for(office))) == 2
+    assert "待评分的候选人" not in client_for(expert).get("/").content.decode()
+    # Once read and marked, each expert's inbox holds the candidates of its group to score, by number only.
+    Candidate.objects.update(reviewed_at=timezone.now())
+    mine = Candidate.objects.filter(group=assignment.group).exclude(conflicts__expert=assignment.expert).count()
+    page = client_for(expert).get("/").content.decode()
+    assert f"待评分的候选人</a>：<strong>{mine}</strong>" in page and f'title="待我办理">{mine}<' in page
+    assert "申报人" not in page.split("<main>", 1)[1]  # no name of any candidate
 
 
 @pytest.mark.browser
