@@ -462,3 +462,52 @@ def test_a_reviewer_works_from_the_inbox_in_the_browser(
     assert page.locator("[data-testid=tab-mine]").inner_text() == "待我办理（1）"
     walk.snap(page, "batch-approved")
     assert Application.objects.get(pk=a.pk).step == 1 and Application.objects.get(pk=b.pk).step == 0
+
+
+def test_the_employer_and_the_city_hr_bureau_find_the_tasks_of_their_part(
+    county_case: dict[str, Any], submit: Callable[[dict[str, Any]], None], world: World
+) -> None:
+    """6.1.2 and 8.1: the employer's peer review, its publicities (running, then due to end: 5 working days) and
+    its appraisal; R21: the city HR bureau's results to confirm once their publicity has run."""
+    clerk, leader, pk = county_case["clerk"], county_case["leader"], county_case["application"].pk
+
+    def tasks(m: Membership, today: dt.date) -> dict[str, int]:
+        return {t.label: t.count for t in inbox.tasks(m, today)}
+
+    submit(county_case)
+    assert tasks(clerk, dt.date(2023, 10, 9)) == {"待记录民主评议": 1, "待出具鉴定意见": 1}
+    members = [
+        {"name": n, "kind": k} for n, k in (("甲", "masses"), ("乙", "peers"), ("丙", "leaders"), ("丁", "research"))
+    ]
+    services.record_peer_review(clerk, pk, held_on=dt.date(2023, 10, 9), members=members, opinion="同意推荐")
+    publicity = services.post_publicity(
+        clerk, pk, kind="conditions", starts_on=dt.date(2023, 10, 9), explanation="公示无异议"
+    )
+    assert tasks(clerk, dt.date(2023, 10, 10)) == {"公示中、尚未期满的公示": 1, "待出具鉴定意见": 1}
+    after = publicity.earliest_end + dt.timedelta(days=1)
+    assert tasks(leader, after) == {"公示期已满、可进行下一步的公示": 1, "待出具鉴定意见": 1}
+
+    city_hr = world.person("cityhr", Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU))
+    assert tasks(city_hr, after) == {}
+    office = world.person("office", Role.COMMITTEE_CLERK, Organisation.objects.get(kind=OrgKind.COMMITTEE_OFFICE))
+    results = ResultsPublicity.objects.create(
+        year=2023, starts_on=dt.date(2023, 1, 2), earliest_end=dt.date(2023, 1, 6), posted_by=office.user
+    )
+    accepted = bulk_cases(3, county_case["employer"], state=State.ACCEPTED)
+    ResultEntry.objects.bulk_create(
+        [
+            ResultEntry(
+                publicity=results,
+                application=a,
+                number=i + 1,
+                name=str(a.applicant),
+                employer_name="某单位",
+                level=a.level,
+                specialty_name=a.specialty_name,
+                way="evaluation",
+            )
+            for i, a in enumerate(accepted)
+        ]
+    )
+    assert tasks(city_hr, after) == {"公示期满、待确认备案的评审结果": 3}
+    assert tasks(office, after) == {}  # no objection waits; the publicity is posted already

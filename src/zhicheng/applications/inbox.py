@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 
 from zhicheng.accounts.models import Area, Membership
 from zhicheng.accounts.roles import Role
@@ -249,46 +250,46 @@ def _own_tasks(membership: Membership, today: dt.date) -> Iterable[Task]:
         yield Task(
             "待记录民主评议",
             reviewing.exclude(Exists(PeerReview.objects.filter(application=OuterRef("pk")))).count(),
-            "/?tab=mine&state=employer_review",
+            reverse("dashboard") + "?tab=mine&state=employer_review",
         )
         yield Task(
             "公示期已满、可进行下一步的公示",
             Publicity.objects.filter(application__in=reviewing, earliest_end__lt=today).count(),
-            "/?tab=mine&state=employer_review",
+            reverse("dashboard") + "?tab=mine&state=employer_review",
             "公示须满5个工作日（8.1）",
         )
         yield Task(
             "公示中、尚未期满的公示",
             Publicity.objects.filter(application__in=reviewing, earliest_end__gte=today).count(),
-            "/?tab=mine&state=employer_review",
+            reverse("dashboard") + "?tab=mine&state=employer_review",
         )
         yield Task(
             "待出具鉴定意见",
             reviewing.exclude(Exists(Appraisal.objects.filter(application=OuterRef("pk")))).count(),
-            "/?tab=mine&state=employer_review",
+            reverse("dashboard") + "?tab=mine&state=employer_review",
         )
         if role == Role.EMPLOYER_LEADER:
             yield Task(
                 "鉴定意见待负责人确认",
                 Appraisal.objects.filter(application__in=reviewing, confirmed_at__isnull=True).count(),
-                "/?tab=mine&state=employer_review",
+                reverse("dashboard") + "?tab=mine&state=employer_review",
             )
     elif role in REVIEWERS:
         yield Task(
             "待审核的申报",
             at_my_step(membership).filter(state=State.CHAIN_REVIEW).count(),
-            "/?tab=mine&state=chain_review",
+            reverse("dashboard") + "?tab=mine&state=chain_review",
         )
         if role in CHANNELS:
             yield Task(
                 "待统一报送评委会的申报",
                 at_my_step(membership).filter(state=State.READY_FOR_COMMITTEE).count(),
-                "/channel/",
+                reverse("channel"),
             )
             yield Task(
                 "评委会办公室退回、待重新报送的申报",
                 at_my_step(membership).filter(state=State.OFFICE_RETURNED).count(),
-                "/channel/",
+                reverse("channel"),
             )
 
 

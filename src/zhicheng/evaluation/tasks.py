@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.urls import reverse
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
@@ -20,7 +21,7 @@ def expert_tasks(membership: Membership) -> Iterable[Task]:
     year = settings.ZHICHENG_YEAR
     assignment = Assignment.objects.filter(expert__year=year, expert__user_id=membership.user_id).first()
     if assignment is None:
-        return [Task("尚未分配答辩组", 0, "/evaluation/expert/")]
+        return [Task("尚未分配答辩组", 0, reverse("expert_home"))]
     recused = Conflict.objects.filter(expert_id=assignment.expert_id).values("candidate_id")
     mine = Candidate.objects.filter(group_id=assignment.group_id).exclude(pk__in=recused)
     scored = Score.objects.filter(expert_id=assignment.expert_id, current=True).values("candidate_id")
@@ -28,7 +29,7 @@ def expert_tasks(membership: Membership) -> Iterable[Task]:
         Task(
             "待评分的候选人",
             mine.filter(reviewed_at__isnull=False).exclude(pk__in=scored).count(),
-            "/evaluation/expert/",
+            reverse("expert_home"),
             "匿名材料经评委会办公室审核后方可评分",
         )
     ]
@@ -39,7 +40,7 @@ def expert_tasks(membership: Membership) -> Iterable[Task]:
             Task(
                 "待投票的候选人",
                 Candidate.objects.filter(year=year).exclude(pk__in=recused).exclude(pk__in=voted).count(),
-                "/evaluation/expert/",
+                reverse("expert_home"),
                 "评审会议表决中",
             )
         )
@@ -52,4 +53,4 @@ def office_evaluation_tasks(membership: Membership) -> Iterable[Task]:
     if membership.role != Role.COMMITTEE_CLERK:
         return []
     unread = Candidate.objects.filter(year=settings.ZHICHENG_YEAR, reviewed_at__isnull=True).count()
-    return [Task("匿名材料待审核的候选人", unread, "/evaluation/", "审核后专家方可查看（R18）")]
+    return [Task("匿名材料待审核的候选人", unread, reverse("evaluation"), "审核后专家方可查看（R18）")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.urls import reverse
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
@@ -18,4 +19,4 @@ def desk_tasks(membership: Membership) -> Iterable[Task]:
     if membership.role != Role.COMMITTEE_CLERK:
         return []
     waiting = Application.objects.filter(year=settings.ZHICHENG_YEAR, state=State.IN_BATCH).count()
-    return [Task("已报送、待受理的申报（核验原件）", waiting, "/office/", "在报送时间内受理")]
+    return [Task("已报送、待受理的申报（核验原件）", waiting, reverse("office"), "在报送时间内受理")]

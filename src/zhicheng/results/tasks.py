@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.urls import reverse
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
@@ -23,10 +24,10 @@ def results_tasks(membership: Membership) -> Iterable[Task]:
     publicity = ResultsPublicity.objects.filter(year=year).first()
     if membership.role == Role.COMMITTEE_CLERK:
         closed = Meeting.objects.filter(year=year, status=Meeting.Status.CLOSED).exists()
-        out = [Task("表决已结束、待公示的评审结果", int(closed and publicity is None), "/results/")]
+        out = [Task("表决已结束、待公示的评审结果", int(closed and publicity is None), reverse("results_office"))]
         if publicity is not None:
             pending = Objection.objects.filter(entry__publicity=publicity, handled_at__isnull=True).count()
-            out.append(Task("待核查处理的异议", pending, "/results/"))
+            out.append(Task("待核查处理的异议", pending, reverse("results_office")))
         return out
     if publicity is None or publicity.confirmed_at is not None:
         return []
@@ -35,7 +36,7 @@ def results_tasks(membership: Membership) -> Iterable[Task]:
         Task(
             "公示期满、待确认备案的评审结果" if due else "公示中的评审结果（期满后确认备案）",
             publicity.entries.count(),
-            "/results/",
+            reverse("results_office"),
             f"公示期满日：{publicity.earliest_end.year}年{publicity.earliest_end.month}月{publicity.earliest_end.day}日",
         )
     ]
