@@ -365,7 +365,7 @@ def test_the_applicant_sees_where_the_file_is_and_who_handled_it(chain: dict[str
     page = client_for(chain["applicant"]).get(f"/applications/{pk}/").content.decode()
     block = page.split('data-testid="whereabouts"', 1)[1].split("</section>", 1)[0]
     assert f'<strong data-testid="where">{second.organisation}</strong>' in block
-    assert "逐级审核（第2级，共2级）" in block
+    assert "逐级审核第2级，共2级" in block
     last = ApplicationEvent.objects.filter(application_id=pk).last()
     assert last is not None
     assert f"自{last.at.astimezone(dt.UTC).year}年" in block or "自" in block
@@ -462,6 +462,16 @@ def test_a_reviewer_works_from_the_inbox_in_the_browser(
     assert page.locator("[data-testid=tab-mine]").inner_text() == "待我办理（1）"
     walk.snap(page, "batch-approved")
     assert Application.objects.get(pk=a.pk).step == 1 and Application.objects.get(pk=b.pk).step == 0
+
+    # The applicant of the first case reads where the file is now, and who handled it before.
+    mine = walk.session(a.applicant.username)
+    mine.goto(f"{walk.url}/applications/{a.pk}/")
+    where = mine.locator("[data-testid=whereabouts]")
+    nxt = a.steps.get(order=1).organisation
+    assert mine.locator("[data-testid=where]").inner_text() == str(nxt)
+    assert str(reviewer.organisation) in where.inner_text() and "审核通过" in where.inner_text()
+    where.scroll_into_view_if_needed()
+    where.screenshot(path=str(walk.artifacts / f"{next(walk.shots):02d}-where-the-file-is.png"))
 
 
 def test_the_employer_and_the_city_hr_bureau_find_the_tasks_of_their_part(

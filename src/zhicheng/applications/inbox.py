@@ -343,7 +343,7 @@ def where_is(application: Application, steps: list[ReviewStep], events: list[App
     if state == State.CHAIN_REVIEW:
         step = by_order.get(application.step)
         where = str(step.organisation) if step else "审核单位"
-        doing = f"逐级审核（第{application.step + 1}级，共{len(by_order)}级）"
+        doing = f"逐级审核第{application.step + 1}级，共{len(by_order)}级"
     elif state == State.RETURNED:
         where = "申报人本人" if application.returned_to == "applicant" else employer
         doing = f"已退回{application.get_returned_to_display()}修改，修改后重新提交"
