@@ -260,6 +260,9 @@ def test_batch_approval_checks_and_records_each_case_and_names_the_one_refused(
     assert all(e.reason == "材料齐全" and e.organisation_id == hr.organisation_id for e in events)
     assert ReviewStep.objects.filter(application__in=[a, b], order=0, decision="approved").count() == 2
     assert "已审核通过2份" in text
+    # 经办过的: the bureau's work, the colleague's approval included.
+    assert sorted(x.pk for x in inbox.acted_on(hr)) == sorted([a.pk, b.pk, c.pk])
+    assert not inbox.acted_on(county_case["applicant"]).filter(pk__in=[a.pk, b.pk, c.pk]).exists()
     assert f"{c.applicant}（申报#{c.pk}）未通过审核：该申报当前不在您所在机构的审核环节" in text
 
 

@@ -96,13 +96,17 @@ def channel_ready(membership: Membership, year: int) -> QuerySet[Application]:
 
 
 def acted_on(membership: Membership | None) -> QuerySet[Application]:
-    """The cases this person, in this role, has an event on (经办过的)."""
+    """The cases the actor or its organisation has handled (经办过的): an event of any of its people — a colleague
+    who approved a case yesterday is the office's work too; the applicant's own events count for the applicant
+    alone, although the applicant's account belongs to the employer."""
     qs = visible_applications(membership)
     if membership is None:
         return qs.none()
-    events = ApplicationEvent.objects.filter(actor_id=membership.user_id, role=membership.role)
-    if membership.organisation_id is not None:
-        events = events.filter(organisation_id=membership.organisation_id)
+    events = ApplicationEvent.objects.all()
+    if membership.role == Role.APPLICANT or membership.organisation_id is None:
+        events = events.filter(actor_id=membership.user_id, role=membership.role)
+    else:
+        events = events.filter(organisation_id=membership.organisation_id).exclude(role=Role.APPLICANT)
     return qs.filter(pk__in=events.values("application_id"))
 
 
