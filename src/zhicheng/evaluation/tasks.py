@@ -53,4 +53,4 @@ def office_evaluation_tasks(membership: Membership) -> Iterable[Task]:
     if membership.role != Role.COMMITTEE_CLERK:
         return []
     unread = Candidate.objects.filter(year=settings.ZHICHENG_YEAR, reviewed_at__isnull=True).count()
-    return [Task("匿名材料待审核的候选人", unread, reverse("evaluation"), "审核后专家方可查看（R18）")]
+    return [Task("匿名材料待审核的候选人", unread, reverse("evaluation"), "评委会办公室审核匿名材料后，专家方可查看")]

@@ -14,6 +14,7 @@ from zhicheng.applications.inbox import Task, register
 from zhicheng.evaluation.models import Meeting
 from zhicheng.results.models import Objection, ResultsPublicity
 from zhicheng.round import clock
+from zhicheng.round.clock import zh_date
 
 
 @register
@@ -37,6 +38,6 @@ def results_tasks(membership: Membership) -> Iterable[Task]:
             "公示期满、待确认备案的评审结果" if due else "公示中的评审结果（期满后确认备案）",
             publicity.entries.count(),
             reverse("results_office"),
-            f"公示期满日：{publicity.earliest_end.year}年{publicity.earliest_end.month}月{publicity.earliest_end.day}日",
+            f"公示期满日：{zh_date(publicity.earliest_end)}",
         )
     ]
