@@ -387,8 +387,11 @@ def test_every_demo_role_finds_its_work_in_the_inbox(world: World) -> None:
     call_command("seed_demo", verbosity=0)
     expected = {
         "county_hr": [],
-        "committee_clerk": ["已报送、待受理的申报（核验原件）"],
-        "city_hr": ["待审核的申报"],
+        "committee_clerk": [
+            "已报送、待受理的申报（核验原件）</a>：<strong>2<",
+            "有待受理申报的报送批次</a>：<strong>1<",
+        ],
+        "city_hr": ["待审核的申报</a>：<strong>1<", "委托评审待登记委托函和函转文号的申报</a>：<strong>1<"],
         "expert": [],
         "employer_clerk": [],
         "applicant": [],

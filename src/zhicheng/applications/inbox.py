@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from zhicheng.accounts.models import Area, Membership
 from zhicheng.accounts.roles import Role
-from zhicheng.applications.models import Appraisal, PeerReview, Publicity, ReviewStep
+from zhicheng.applications.models import Appraisal, EntrustedCase, PeerReview, Publicity, ReviewStep
 from zhicheng.applications.permissions import visible_applications
 from zhicheng.cases.labels import ACTION_LABELS
 from zhicheng.cases.models import LEVELS, Application, ApplicationEvent, State
@@ -284,6 +284,16 @@ def _own_tasks(membership: Membership, today: dt.date) -> Iterable[Task]:
             at_my_step(membership).filter(state=State.CHAIN_REVIEW).count(),
             reverse("dashboard") + "?tab=mine&state=chain_review",
         )
+        if role == Role.CITY_HR_OFFICER:
+            yield Task(
+                "委托评审待登记委托函和函转文号的申报",
+                at_my_step(membership)
+                .filter(state=State.CHAIN_REVIEW, entrusted=True)
+                .exclude(Exists(EntrustedCase.objects.filter(application=OuterRef("pk"))))
+                .count(),
+                reverse("dashboard") + "?tab=mine&state=chain_review",
+                "委托评审（7.1）须先登记，方可审核通过",
+            )
         if role in CHANNELS:
             yield Task(
                 "待统一报送评委会的申报",
