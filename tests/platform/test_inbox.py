@@ -409,6 +409,12 @@ def test_every_demo_role_finds_its_work_in_the_inbox(world: World) -> None:
             assert 'data-testid="application-list"' not in body
         else:
             assert 'data-testid="inbox-tabs"' in body
+    # Every demo applicant reads where the file is, whatever its state.
+    for app in Application.objects.select_related("applicant"):
+        own = Membership.objects.get(user=app.applicant, role=Role.APPLICANT)
+        page = client_for(own).get(f"/applications/{app.pk}/").content.decode()
+        where = page.split('data-testid="where">', 1)[1].split("<", 1)[0]
+        assert where.strip() and where not in ("None", "—"), (app.pk, app.state)
     # The committee office's desk: the two received cases are its 待我办理, counted in the navigation; candidates
     # whose texts it has not read as experts will see them wait for it (R18) before any expert may score them.
     from django.utils import timezone
