@@ -110,7 +110,7 @@ def test_an_id_number_already_enrolled_is_refused_and_nothing_is_written(
     before = (User.objects.count(), Profile.objects.count(), AuditEntry.objects.count())
     again = clerk.post("/people/staff/", {"name": "王晓明", "id_number": ID_NUMBER.lower(), "phone": "13987654321"})
     page = again.content.decode()
-    assert again.status_code == 400 and "已登记账号，不能重复开设" in page
+    assert again.status_code == 400 and "已登记账号，不能重复开通" in page
     assert 'value="王晓明"' in page and 'value="13987654321"' in page  # what was typed is kept
     # Another employer cannot enrol the same person either (the digest is the person, whatever the employer).
     with pytest.raises(people.ActionRefused, match="已登记账号"):
@@ -197,6 +197,12 @@ def test_a_reset_gives_a_new_first_password_and_a_disabled_account_cannot_sign_i
     assert "已停用，不能重置密码" in clerk.post(f"/people/{user.pk}/reset/", follow=True).content.decode()
     entry = AuditEntry.objects.get(action="account_disabled")
     assert entry.payload["reason"] == "已离职" and entry.role == Role.EMPLOYER_CLERK
+    # The person comes back: enabled again, they sign in (and still must change the first password).
+    assert clerk.post(f"/people/{user.pk}/enable/").status_code == 302
+    user.refresh_from_db()
+    assert user.is_active and user.disabled_at is None and user.disabled_reason == ""
+    assert AuditEntry.objects.get(action="account_enabled").payload["disabled_for"] == "已离职"
+    assert sign_in(Client(), username, password).status_code == 302
 
 
 def test_a_wrong_old_password_is_refused_in_chinese_and_changes_nothing(employer: dict[str, Any]) -> None:
@@ -250,7 +256,7 @@ def test_a_workbook_with_two_bad_rows_writes_nothing_and_names_both_cells(office
         ),
     )
     page = bad.content.decode()
-    assert bad.status_code == 400 and "有2处问题，未开设任何账号" in page
+    assert bad.status_code == 400 and "有2处问题，未开通任何账号" in page
     assert "工作表“账号”第3行E列（所在区域）：平台中没有名为“不存在县”的区域" in page
     assert (
         "工作表“账号”第6行D列（机构名称）：“原平市人力资源和社会保障局”是县（市、区）人社局，不能设市直主管部门审核人"
@@ -285,9 +291,9 @@ def test_a_good_workbook_opens_the_accounts_with_their_roles_and_organisations(o
         assert membership.role == role and (membership.organisation.name if membership.organisation else None) == org
         assert user.must_change_password and user.enrolled_by == office.organisation
     assert AuditEntry.objects.filter(action="account_opened").count() == 4
-    assert AuditEntry.objects.get(action="accounts_import").summary == "从工作簿开设账号4个"
+    assert AuditEntry.objects.get(action="accounts_import").summary == "从工作簿开通账号4个"
     again = upload(client, workbook([["张审核", "13911110000", "县（市、区）人社局审核人", "", "原平市"]]))
-    assert "已开设账号，不能重复开设" in again.content.decode() and User.objects.count() == len(expected) + 1
+    assert "已开通账号，不能重复开通" in again.content.decode() and User.objects.count() == len(expected) + 1
     listing = client.get("/people/accounts/").content.decode()
     assert "张审核" in listing and "县（市、区）人社局审核人（原平市人力资源和社会保障局）" in listing
 
@@ -332,3 +338,27 @@ def test_the_security_administrator_resets_any_account_but_their_own(world: Worl
     assert User.objects.get(pk=office.user_id).must_change_password
     assert client.post(f"/people/{security.user_id}/reset/").status_code == 403
     assert client.post("/people/accounts/", {"what": "one", "name": "x"}).status_code == 403
+
+
+def test_disabling_in_the_admin_site_keeps_who_and_when_too(world: World, office: Membership) -> None:
+    security = world.person("sec", Role.SECURITY_ADMIN, None)
+    User.objects.filter(pk=security.user_id).update(is_staff=True)
+    client = clerk_client(security)
+    target = office.user
+    form = {
+        "username": target.username,
+        "full_name": "办公室职员",
+        "email": "",
+        "phone": "",
+        "disabled_reason": "调离评委会办公室",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }  # is_active unticked
+    changed = client.post(f"/admin/accounts/user/{target.pk}/change/", form)
+    assert changed.status_code == 302 and changed["Location"] == "/admin/accounts/user/"
+    target.refresh_from_db()
+    assert not target.is_active and target.disabled_by == security.user and target.disabled_at is not None
+    assert target.disabled_reason == "调离评委会办公室"
+    assert client.post(f"/admin/accounts/user/{target.pk}/change/", {**form, "is_active": "on"}).status_code == 302
+    target.refresh_from_db()
+    assert target.is_active and target.disabled_at is None and target.disabled_reason == ""

@@ -17,7 +17,7 @@ from zhicheng.accounts import passwords, second_factor
 from zhicheng.accounts.middleware import SESSION_KEY
 from zhicheng.accounts.models import Membership, User
 
-DISABLED = "该账号已停用，不能登录；如有疑问，请联系为您开设账号的单位。"
+DISABLED = "该账号已停用，不能登录；如有疑问，请联系为您开通账号的单位。"
 
 
 class SignInForm(AuthenticationForm):

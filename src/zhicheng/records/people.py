@@ -77,7 +77,7 @@ def _name(value: object) -> str:
 
 def _phone_free(phone: str) -> None:
     if User.objects.filter(Q(username=phone) | Q(phone=phone)).exists():
-        raise ValidationError(f"手机号码{phone}已开设账号，不能重复开设")
+        raise ValidationError(f"手机号码{phone}已开通账号，不能重复开通")
 
 
 def _organisation_for(role: str, org_name: str, area_name: str) -> tuple[Organisation | None, list[tuple[str, str]]]:
@@ -128,7 +128,7 @@ def _open(actor: Membership, *, name: str, phone: str, role: str, organisation: 
         user=actor.user,
         role=actor.role,
         subject=f"用户 {user.username}",
-        summary=f"开设账号：{name}（{Role(role).label}{'，' + organisation.name if organisation else ''}）",
+        summary=f"开通账号：{name}（{Role(role).label}{'，' + organisation.name if organisation else ''}）",
     )
     org_name = organisation.name if organisation else ""
     return Opened(user, password, Role(role).label, org_name)
@@ -153,7 +153,7 @@ def enrol_staff(actor: Membership, *, name: str, id_number: str, phone: str) -> 
     """An employer's clerk opens an applicant's account for one of its staff; the ID number makes the profile's
     identity. An ID number or mobile number already enrolled is refused with the reason, and nothing is written."""
     if actor.role != Role.EMPLOYER_CLERK or actor.organisation is None:
-        raise ActionRefused("只有用人单位经办人可以为本单位人员开设账号")
+        raise ActionRefused("只有用人单位经办人可以为本单位人员开通账号")
     problems = []
     try:
         name = _name(name)
@@ -171,7 +171,7 @@ def enrol_staff(actor: Membership, *, name: str, id_number: str, phone: str) -> 
         problems.extend(exc.messages)
     if number and Profile.objects.filter(id_number_digest=idnumbers.digest(number)).exists():
         problems.append(
-            f"身份证号码{idnumbers.mask(number)}已登记账号，不能重复开设；本人忘记密码的，可在人员账号中重置密码"
+            f"身份证号码{idnumbers.mask(number)}已登记账号，不能重复开通；本人忘记密码的，可在人员账号中重置密码"
         )
     if problems:
         raise ActionRefused(*problems)
@@ -186,7 +186,7 @@ def enrol_staff(actor: Membership, *, name: str, id_number: str, phone: str) -> 
                 id_number_masked=idnumbers.mask(number),
             )
     except IntegrityError as exc:  # the same mobile number enrolled at the same moment by another request
-        raise ActionRefused(f"手机号码{phone}已开设账号，不能重复开设") from exc
+        raise ActionRefused(f"手机号码{phone}已开通账号，不能重复开通") from exc
     return opened
 
 
@@ -214,7 +214,7 @@ def open_account(
 ) -> Opened:
     """The office or the city HR bureau opens one reviewer's or expert's account."""
     if actor.role not in OFFICES:
-        raise ActionRefused("只有评委会办公室和市人社局可以开设审核人和评审专家的账号")
+        raise ActionRefused("只有评委会办公室和市人社局可以开通审核人和评审专家的账号")
     problems = _check_row(name, phone, role, organisation.strip(), area.strip())
     if problems:
         raise ActionRefused(*(reason for _, reason in problems))
@@ -223,7 +223,7 @@ def open_account(
         with transaction.atomic():
             return _open(actor, name=name.strip(), phone=clean_phone(phone), role=role, organisation=org)
     except IntegrityError as exc:
-        raise ActionRefused("该手机号码刚刚已由他人开设账号，不能重复开设") from exc
+        raise ActionRefused("该手机号码刚刚已由他人开通账号，不能重复开通") from exc
 
 
 def _check_row(name: Any, phone: Any, role: str, org_name: str, area_name: str) -> list[tuple[str, str]]:
@@ -301,7 +301,7 @@ def import_accounts(actor: Membership, data: bytes) -> AccountsImport:
         if not problems:
             parsed.append((name, clean_phone(phone), role, org_name, area_name))
     if not parsed and not report.problems:
-        raise ImportProblem("工作簿中没有要开设的账号")
+        raise ImportProblem("工作簿中没有要开通的账号")
     if report.problems:
         return report  # nothing is written while any cell has a problem
     try:
@@ -315,11 +315,11 @@ def import_accounts(actor: Membership, data: bytes) -> AccountsImport:
                 user=actor.user,
                 role=actor.role,
                 subject="账号导入",
-                summary=f"从工作簿开设账号{len(parsed)}个",
+                summary=f"从工作簿开通账号{len(parsed)}个",
             )
     except IntegrityError:
         report.opened = []
-        report.problems.append("导入时另有人员同时开设了其中的账号，未开设任何账号；请刷新后重新导入")
+        report.problems.append("导入时另有人员同时开通了其中的账号，未开通任何账号；请刷新后重新导入")
     return report
 
 
@@ -409,5 +409,29 @@ def disable(actor: Membership, user_id: int, reason: str) -> User:
             subject=f"用户 {target.username}",
             summary=f"停用账号：{target}",
             payload={"reason": reason},
+        )
+    return target
+
+
+def enable(actor: Membership, user_id: int) -> User:
+    """Enable a disabled account again (a person who came back); the first password they had still applies, or the
+    enrolling side resets it."""
+    with transaction.atomic():
+        target = _target(actor, user_id)
+        target = User.objects.select_for_update().get(pk=target.pk)
+        if target.is_active:
+            raise ActionRefused("该账号未停用")
+        reason = target.disabled_reason
+        target.is_active = True
+        target.disabled_at, target.disabled_by, target.disabled_reason = None, None, ""
+        target.save(update_fields=["is_active", "disabled_at", "disabled_by", "disabled_reason"])
+        trail.record(
+            AuditEntry.Kind.ADMINISTRATION,
+            "account_enabled",
+            user=actor.user,
+            role=actor.role,
+            subject=f"用户 {target.username}",
+            summary=f"重新启用账号：{target}",
+            payload={"disabled_for": reason},
         )
     return target

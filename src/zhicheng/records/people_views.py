@@ -55,7 +55,7 @@ def staff(request: HttpRequest) -> HttpResponse:
         except ActionRefused as exc:
             errors, status = exc.reasons, 400
         else:
-            return _slips(request, [opened], "开设账号")
+            return _slips(request, [opened], "开通账号")
     page = _page(request, people.staff_of(actor))
     context = {"page": page, "form": form, "errors": errors, "organisation": actor.organisation}
     return render(request, "records/people_staff.html", context, status=status)
@@ -72,7 +72,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not can_open:
-            raise PermissionDenied("只有评委会办公室和市人社局可以开设审核人和评审专家的账号")
+            raise PermissionDenied("只有评委会办公室和市人社局可以开通审核人和评审专家的账号")
         try:
             if request.POST.get("what") == "import":
                 upload = request.FILES.get("file")
@@ -82,10 +82,10 @@ def manage(request: HttpRequest) -> HttpResponse:
                 if not report.problems:
                     return _slips(request, report.opened, "导入账号")
                 problems, status = report.problems, 400
-                messages.error(request, f"有{len(problems)}处问题，未开设任何账号；请改正后重新导入")
+                messages.error(request, f"有{len(problems)}处问题，未开通任何账号；请改正后重新导入")
             else:
                 form = {k: request.POST.get(k, "").strip() for k in form}
-                return _slips(request, [people.open_account(actor, **form)], "开设账号")
+                return _slips(request, [people.open_account(actor, **form)], "开通账号")
         except ImportProblem as exc:
             messages.error(request, str(exc))
             status = 400
@@ -141,4 +141,19 @@ def disable(request: HttpRequest, pk: int) -> HttpResponse:
         refused(request, exc)
     else:
         messages.success(request, f"已停用{user}的账号，该账号不能再登录")
+    return _back(actor.role)
+
+
+@login_required
+@require_POST
+def enable(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = acting(request, CLERKS | ACCOUNT_MANAGERS)
+    try:
+        user = people.enable(actor, pk)
+    except people.Forbidden as exc:
+        raise PermissionDenied(exc.reasons[0]) from exc
+    except ActionRefused as exc:
+        refused(request, exc)
+    else:
+        messages.success(request, f"已重新启用{user}的账号")
     return _back(actor.role)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("people/accounts/template.xlsx", people_views.manage_template, name="people_manage_template"),
     path("people/<int:pk>/reset/", people_views.reset, name="people_reset"),
     path("people/<int:pk>/disable/", people_views.disable, name="people_disable"),
+    path("people/<int:pk>/enable/", people_views.enable, name="people_enable"),
     path("integrity/record/", views.integrity_record, name="integrity_record"),
 ]
