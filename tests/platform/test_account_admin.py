@@ -362,3 +362,25 @@ def test_disabling_in_the_admin_site_keeps_who_and_when_too(world: World, office
     assert client.post(f"/admin/accounts/user/{target.pk}/change/", {**form, "is_active": "on"}).status_code == 302
     target.refresh_from_db()
     assert target.is_active and target.disabled_at is None and target.disabled_reason == ""
+
+
+def test_the_account_list_is_paginated_and_its_queries_do_not_grow(office: Membership) -> None:
+    client = clerk_client(office)
+
+    def open_reviewers(start: int, end: int) -> None:
+        for i in range(start, end):
+            people.open_account(
+                office, name=f"审核人{i}", phone=f"1370000{i:04d}", role=Role.COUNTY_HR_REVIEWER, area="原平市"
+            )
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/people/accounts/").status_code == 200
+        return len(queries)
+
+    open_reviewers(0, 3)
+    few = count()
+    open_reviewers(3, 45)
+    assert count() == few
+    page = client.get("/people/accounts/?page=3").content.decode()
+    assert "共45个账号，第3/3页" in page and "审核人0<" in page
