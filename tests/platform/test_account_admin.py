@@ -384,3 +384,26 @@ def test_the_account_list_is_paginated_and_its_queries_do_not_grow(office: Membe
     assert count() == few
     page = client.get("/people/accounts/?page=3").content.decode()
     assert "共45个账号，第3/3页" in page and "审核人0<" in page
+
+
+def test_the_city_hr_bureau_opens_accounts_too_and_an_employer_clerk_cannot(
+    world: World, employer: dict[str, Any]
+) -> None:
+    bureau = world.person("bureau", Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU))
+    opened = people.open_account(
+        bureau,
+        name="协会审核人",
+        phone="13655556666",
+        role=Role.HR_ASSOCIATION_REVIEWER,
+        organisation="忻州市人力资源协会",
+    )
+    assert opened.user.enrolled_by == bureau.organisation and opened.user.memberships.get().organisation is not None
+    assert clerk_client(bureau).get("/people/accounts/template.xlsx").status_code == 200
+    clerk = clerk_client(employer["clerk"])
+    assert clerk.get("/people/accounts/").status_code == 403
+    assert clerk.get("/people/accounts/template.xlsx").status_code == 403
+    with pytest.raises(people.ActionRefused, match="只有评委会办公室和市人社局"):
+        people.open_account(employer["clerk"], name="x", phone="13655557777", role=Role.EXPERT)
+    # A role the office does not open (an employer's clerk, an administrator) is refused with the choices named.
+    with pytest.raises(people.ActionRefused, match="须为“"):
+        people.open_account(bureau, name="y", phone="13655558888", role=Role.SECURITY_ADMIN)
