@@ -35,6 +35,9 @@ class SignInForm(AuthenticationForm):
             user = User.objects.filter(username=username, is_active=False).first() if username else None
             if user is not None and password and user.check_password(password):
                 self.disabled_account = True
+            elif user is None:
+                # The same hashing work either way, so the answer's timing does not tell a disabled account apart.
+                User().set_password(password or "")  # as Django's ModelBackend does for an unknown user
             raise
 
 
