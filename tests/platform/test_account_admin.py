@@ -407,3 +407,20 @@ def test_the_city_hr_bureau_opens_accounts_too_and_an_employer_clerk_cannot(
     # A role the office does not open (an employer's clerk, an administrator) is refused with the choices named.
     with pytest.raises(people.ActionRefused, match="须为“"):
         people.open_account(bureau, name="y", phone="13655558888", role=Role.SECURITY_ADMIN)
+
+
+def test_the_database_keeps_one_profile_per_id_number(employer: dict[str, Any], world: World) -> None:
+    """Two enrolments of one person at the same instant both pass the service's check; the database refuses the
+    second (a race the service's own query cannot see)."""
+    from django.db import IntegrityError, transaction
+
+    from zhicheng.records import idnumbers
+
+    people.enrol_staff(employer["clerk"], name="王小明", id_number=ID_NUMBER, phone="13912345678")
+    twin = world.person("twin", Role.APPLICANT, employer["org"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Profile.objects.create(user=twin.user, id_number_digest=idnumbers.digest(ID_NUMBER))
+    # Profiles without an ID number yet are many, and allowed.
+    for name in ("nobody1", "nobody2"):
+        Profile.objects.create(user=world.person(name, Role.APPLICANT, employer["org"]).user)
+    assert Profile.objects.filter(id_number_digest="").count() >= 2

@@ -185,8 +185,8 @@ def enrol_staff(actor: Membership, *, name: str, id_number: str, phone: str) -> 
                 id_number_digest=idnumbers.digest(number),
                 id_number_masked=idnumbers.mask(number),
             )
-    except IntegrityError as exc:  # the same mobile number enrolled at the same moment by another request
-        raise ActionRefused(f"手机号码{phone}已开通账号，不能重复开通") from exc
+    except IntegrityError as exc:  # the same mobile number or ID number enrolled at the same moment elsewhere
+        raise ActionRefused(f"手机号码{phone}或该身份证号码刚刚已开通账号，不能重复开通") from exc
     return opened
 
 
