@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, QueryDict
 
 from zhicheng.accounts.models import Membership
-from zhicheng.cases.refusals import ActionRefused
+from zhicheng.cases.refusals import ActionRefused, AlreadyDone
 
 # Rows a list page shows at once (the inbox's tabs, the desk, the channels' lists, the registers): a county's 400
 # cases are 8 pages, never one long scroll; each page is fetched with a fixed number of queries.
@@ -27,8 +27,9 @@ def acting(request: HttpRequest, roles: Collection[str]) -> Membership:
 
 
 def refused(request: HttpRequest, exc: ActionRefused) -> None:
+    say = messages.info if isinstance(exc, AlreadyDone) else messages.error
     for reason in exc.reasons:
-        messages.error(request, reason)
+        say(request, reason)
 
 
 def posted_date(data: QueryDict, name: str, label: str = "日期") -> dt.date:
