@@ -34,7 +34,7 @@ from zhicheng.evaluation.models import (
     Expert,
     Meeting,
 )
-from zhicheng.evaluation.scoring import score_summary
+from zhicheng.evaluation.scoring import failed_defence, score_summary
 from zhicheng.round import milestones
 from zhicheng.round.year import committee_fraction, lock_year
 
@@ -119,9 +119,14 @@ def open_meeting(actor: Membership, year: int) -> Meeting:
 
 
 def voting_candidates(expert: Expert, meeting: Meeting) -> list[Candidate]:
-    """What a present expert votes on: every candidate of the year but those they recuse from."""
+    """What a present expert votes on: every candidate of the year but those they recuse from and those below the
+    defence's pass mark (R28)."""
     recused = set(expert.conflicts.values_list("candidate_id", flat=True))
-    return [c for c in Candidate.objects.filter(year=meeting.year).order_by("code") if c.pk not in recused]
+    return [
+        c
+        for c in Candidate.objects.filter(year=meeting.year).order_by("code")
+        if c.pk not in recused and not failed_defence(c)  # R28: below the defence's pass mark, not put to the vote
+    ]
 
 
 def has_voted(expert: Expert, meeting: Meeting, candidate: Candidate) -> bool:
@@ -147,6 +152,8 @@ def cast_ballot(actor: Membership, year: int, candidate_id: int, choice: str) ->
             raise ActionRefused("参评人员不存在")
         if has_conflict(expert, candidate):
             raise ActionRefused("您与该参评人员存在回避情形，不参加表决")
+        if failed_defence(candidate):
+            raise ActionRefused("该参评人员答辩成绩未达到合格分数线，答辩未通过，不提交表决")
         if has_voted(expert, meeting, candidate):
             raise ActionRefused("您已对该参评人员投过票，不能重复投票")
         try:
@@ -222,7 +229,8 @@ def close_meeting(actor: Membership, year: int) -> Meeting:
         for c in Candidate.objects.select_for_update().filter(year=year).order_by("pk"):
             t = counts[c.pk]
             c.votes_for, c.votes_against, c.votes_abstain = t.votes_for, t.against, t.abstain
-            c.eligible_voters, c.passed_vote = t.eligible, t.passed
+            # R28: a candidate below the defence's pass mark failed the defence (7.2a) and was not voted on.
+            c.eligible_voters, c.passed_vote = t.eligible, t.passed and not failed_defence(c)
             c.score = score_summary(c).final
             c.save()
         apply_caps(year)

@@ -255,3 +255,15 @@ def score_summary(candidate: Candidate) -> ScoreSummary:
         _q(final),
         missing,
     )
+
+
+def defence_pass_mark(year: int) -> Decimal:
+    """The defence's pass mark on its own 100 (R28), as the office set it for the year (the pack's 60 by default)."""
+    return Decimal(str(committee_param(year, "defence_pass_mark")))
+
+
+def failed_defence(candidate: Candidate) -> bool:
+    """Below the pass mark on the panel's mean defence score (R28, 7.2a): not put to the vote. A candidate not yet
+    scored has not failed; the mark cannot change once the vote has opened (the year settings refuse it)."""
+    mean = score_summary(candidate).mean
+    return mean is not None and mean < defence_pass_mark(candidate.year)
