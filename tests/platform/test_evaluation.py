@@ -439,7 +439,7 @@ def test_pass_rate_caps_rank_by_score_5c(world: World) -> None:
     one_group(cases, [e for _, e in experts])
     cs = [Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2", "a3")]
     for (mm, _), c in ((x, c) for x in experts for c in cs):
-        submit_score(mm, c.pk, **sheet(defence=10 + 5 * cs.index(c)))
+        submit_score(mm, c.pk, **sheet(defence=20 + 2 * cs.index(c)))  # above the pass mark (R28)
     settings_ = year_settings(2023)
     settings_.pass_rates = {"default": 0.5}
     settings_.save()
