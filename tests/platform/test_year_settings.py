@@ -94,7 +94,7 @@ def test_window_moved_after_a_received_batch_is_refused_and_nothing_changes_8_4(
     )
     text = response.content.decode()
     zh = f"{received.year}年{received.month}月{received.day}日"
-    assert f"已有报送批次于{zh}收到，材料报送开始日期不能改到" in text
+    assert f"已有报送批次于{zh}收到，材料报送开始日期不能再更改" in text
     assert f"已有报送批次于{zh}收到，材料报送截止日期不能提前到" in text
     assert "材料报送截止日期不能早于开始日期" in text
     assert f'value="{later.isoformat()}"' in text  # the form keeps what was typed

@@ -186,10 +186,12 @@ def _refusals(row: EvaluationYear, form: YearForm, changed: set[str]) -> list[st
     if form.window_end < form.window_start:
         reasons.append("材料报送截止日期不能早于开始日期")
     first, last = receipts(year)
-    if "window_start" in changed and first is not None and form.window_start > first:
+    if "window_start" in changed and first is not None:
+        # Once a batch is in, the first day of receipt is a fact the round was judged on (R1: 2.1.2's reference
+        # day for retirement and the other exclusions): it stays as it was.
         reasons.append(
-            f"已有报送批次于{zh_date(first)}收到，材料报送开始日期不能改到{zh_date(form.window_start)}"
-            "（已收到的材料不能落在报送时间之外）"
+            f"已有报送批次于{zh_date(first)}收到，材料报送开始日期不能再更改"
+            "（申报条件以开始受理之日为界，已收到的材料不能落在报送时间之外）"
         )
     if "window_end" in changed and last is not None and form.window_end < last:
         reasons.append(
