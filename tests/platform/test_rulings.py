@@ -160,3 +160,30 @@ def test_R30_one_clock_beijing_time(world: World) -> None:
     beijing = timezone.localtime(change.changed_at)
     assert beijing.utcoffset() == dt.timedelta(hours=8)
     assert f"{beijing.year}年{beijing.month}月{beijing.day}日 {beijing:%H:%M}" in page
+
+
+def test_R27_a_sitting_without_quorum_holds_no_vote_and_the_same_meeting_sits_again(world: World) -> None:
+    from zhicheng.evaluation.meeting import open_meeting, prepare_meeting, record_attendance
+    from zhicheng.evaluation.models import BallotCast, Meeting
+
+    cases = accepted(world, [Spec("a1")])
+    experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
+    one_group(cases, [e for _, e in experts])
+    c = Candidate.objects.get()
+    for mm, _ in experts:
+        submit_score(mm, c.pk, **sheet(defence=24))
+    prepare_meeting(cases.office, 2023, dt.date(2023, 12, 1))
+    record_attendance(cases.office, 2023, [experts[0][1].pk])  # 1 of 3: no quorum
+    with pytest.raises(ActionRefused, match="未达到评委会委员3人的三分之二"):
+        open_meeting(cases.office, 2023)
+    with pytest.raises(ActionRefused, match="会议不在表决中"):
+        cast_ballot(experts[0][0], 2023, c.pk, "for")  # no vote held at that sitting
+    # The same meeting sits again on a later day, with its quorum; the candidate is voted on there, once.
+    prepare_meeting(cases.office, 2023, dt.date(2023, 12, 4))
+    record_attendance(cases.office, 2023, [e.pk for _, e in experts])
+    open_meeting(cases.office, 2023)
+    assert Meeting.objects.filter(year=2023).count() == 1
+    cast_ballot(experts[0][0], 2023, c.pk, "for")
+    with pytest.raises(ActionRefused, match="不能重复投票"):
+        cast_ballot(experts[0][0], 2023, c.pk, "against")
+    assert BallotCast.objects.filter(candidate=c).count() == 1
