@@ -101,6 +101,8 @@ def test_window_moved_after_a_received_batch_is_refused_and_nothing_changes_8_4(
     row.refresh_from_db()
     assert (row.window_start, row.window_end, row.pass_rates) == before
     assert not YearSettingChange.objects.exists() and not AuditEntry.objects.filter(action="year_settings").exists()
+    page = login(cases.office).get(URL).content.decode()
+    assert "已收到报送批次，开始日期不能再更改" in page  # shown fixed, not only refused
 
 
 def test_publicity_minimum_below_the_notice_is_refused_8_1(world: World) -> None:

@@ -17,8 +17,9 @@ from zhicheng.cases.pages import posted_date, posted_int, refused
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation import year_settings as svc
 from zhicheng.evaluation.caps import cap
-from zhicheng.evaluation.models import Group
+from zhicheng.evaluation.models import Group, Score
 from zhicheng.policy.calendar import CalendarYearMissing
+from zhicheng.round import milestones
 from zhicheng.round.calendar import office_calendar
 from zhicheng.round.clock import zh_date
 from zhicheng.round.models import HolidayArrangement, YearSettingChange
@@ -140,7 +141,7 @@ def _context(year: int, posted: QueryDict | None, cal: str | None) -> dict[str, 
                 "size": group.candidates.count() if group is not None else None,
             }
         )
-    params = []
+    params: list[dict[str, Any]] = []
     for prow in svc.parameter_rows(row):
         value = posted.get(f"param_{prow.param.key}", "") if posted else prow.input_value
         params.append({"row": prow, "value": value})
@@ -152,7 +153,15 @@ def _context(year: int, posted: QueryDict | None, cal: str | None) -> dict[str, 
     if cal_year not in years:
         years = sorted({*years, cal_year})
     first, last = svc.receipts(year)
+    voting = milestones.reached(year, milestones.MEETING_OPENED)
+    scored = Score.objects.filter(candidate__year=year).exists()
+    for p in params:
+        # What may no longer change is shown fixed (the service refuses it all the same).
+        shown_row: svc.ParameterRow = p["row"]
+        p["fixed"] = voting or (shown_row.param.fixed_after == "scores" and scored)
     return {
+        "voting": voting,
+        "start_fixed": first is not None,
         "year": year,
         "row": row,
         "pack_name": pack.meta.name,
