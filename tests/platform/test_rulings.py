@@ -187,3 +187,43 @@ def test_R27_a_sitting_without_quorum_holds_no_vote_and_the_same_meeting_sits_ag
     with pytest.raises(ActionRefused, match="不能重复投票"):
         cast_ballot(experts[0][0], 2023, c.pk, "against")
     assert BallotCast.objects.filter(candidate=c).count() == 1
+
+
+def test_R27_a_candidate_whose_vote_was_not_held_is_voted_at_a_later_sitting_never_twice(world: World) -> None:
+    from zhicheng.evaluation.meeting import open_meeting, record_attendance, sit_again, vote_not_held
+    from zhicheng.evaluation.models import Meeting
+
+    cases = accepted(world, [Spec("a1"), Spec("a2")])
+    experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
+    one_group(cases, [e for _, e in experts])
+    save(cases.office, rate_default="100")
+    voted, left = (Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2"))
+    for mm, _ in experts:
+        for c in (voted, left):
+            submit_score(mm, c.pk, **sheet(defence=24))
+    meeting = meeting_with(cases.office, [e for _, e in experts])
+    for mm, _ in experts:
+        cast_ballot(mm, 2023, voted.pk, "for")  # the sitting ends before ``left`` is voted on
+    close_meeting(cases.office, 2023)
+    meeting.refresh_from_db()
+    assert [c.code for c in vote_not_held(2023, meeting)] == [left.code]
+    with pytest.raises(ActionRefused, match="须晚于前次会议日期"):
+        sit_again(cases.office, 2023, dt.date(2023, 12, 1))
+    sit_again(cases.office, 2023, dt.date(2023, 12, 8))
+    # The later sitting records its own attendance (two of three: a quorum) and votes on ``left`` only.
+    record_attendance(cases.office, 2023, [e.pk for _, e in experts[:2]])
+    open_meeting(cases.office, 2023)
+    meeting.refresh_from_db()
+    assert [c.code for c in voting_candidates(experts[0][1], meeting)] == [left.code]
+    with pytest.raises(ActionRefused, match="已在本次评审会议的前次会上表决"):
+        cast_ballot(experts[0][0], 2023, voted.pk, "against")
+    for mm, _ in experts[:2]:
+        cast_ballot(mm, 2023, left.pk, "for")
+    close_meeting(cases.office, 2023)
+    assert Meeting.objects.filter(year=2023).count() == 1
+    voted.refresh_from_db()
+    left.refresh_from_db()
+    assert (voted.votes_for, voted.eligible_voters, voted.passed_vote) == (3, 3, True)  # the first sitting's count
+    assert (left.votes_for, left.eligible_voters, left.passed_vote) == (2, 2, True)
+    with pytest.raises(ActionRefused, match="所有参评人员均已表决"):
+        sit_again(cases.office, 2023, dt.date(2023, 12, 15))

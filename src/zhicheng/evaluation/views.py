@@ -31,7 +31,9 @@ from zhicheng.evaluation.meeting import (
     prepare_meeting,
     record_attendance,
     record_opinion,
+    sit_again,
     tally,
+    vote_not_held,
     voting_candidates,
 )
 from zhicheng.evaluation.minutes import archive_minutes
@@ -92,6 +94,7 @@ def office(request: HttpRequest) -> HttpResponse:
         "meeting": meeting,
         "present": set(meeting.present.values_list("pk", flat=True)) if meeting else set(),
         "tally": tally(meeting) if meeting and meeting.status == Meeting.Status.CLOSED else None,
+        "not_held": vote_not_held(year, meeting) if meeting and meeting.status == Meeting.Status.CLOSED else [],
         "casts": meeting.casts.count() if meeting else 0,
         "minutes": Minutes.objects.filter(meeting=meeting).defer("pdf") if meeting else [],
         "rates": year_settings(year).pass_rates,
@@ -175,6 +178,9 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
         elif what == "close":
             close_meeting(actor, year)
             done = "表决结束，已计票并生成会议纪要"
+        elif what == "sit_again":
+            sit_again(actor, year, posted_date(data, "held_on", "再次开会日期"))
+            done = "已安排再次开会：请登记出席后宣布开会，对未表决的参评人员进行表决"
         elif what == "caps":
             recompute_caps(actor, year)
             done = "已按通过率重新排序"
