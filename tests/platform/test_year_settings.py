@@ -188,6 +188,7 @@ def test_pass_rates_as_percentages_with_each_groups_cap_R26(world: World) -> Non
     login(cases.office).post(URL, form(row, rate_default="50"))
     page = login(cases.office).get(URL).content.decode()
     assert "50%" in page and "本组最多通过" in page and "1人" in page  # 50% of 2, rounded down
+    assert "通过率：50%，本组最多1人" in login(cases.office).get("/evaluation/").content.decode()
     text = login(cases.office).post(URL, form(year_settings(2023), rate_default="150")).content.decode()
     assert "须大于0%且不超过100%" in text
     assert committee_param(2023, "defence_pass_mark") == 60

@@ -50,6 +50,7 @@ from zhicheng.evaluation.models import (
     Score,
 )
 from zhicheng.evaluation.scoring import correct_score, score_summary, submit_score
+from zhicheng.evaluation.year_settings import percent
 from zhicheng.round.year import year_pack, year_settings
 
 
@@ -73,7 +74,10 @@ def office(request: HttpRequest) -> HttpResponse:
         candidates = []
         for c in group.candidates.select_related("application__applicant", "application__employer").order_by("code"):
             candidates.append({"c": c, "summary": score_summary(c), "flags": needs_fixing(c)})
-        rows.append({"group": group, "candidates": candidates, "cap": cap(group), "rate": pass_rate(group)})
+        rate = pass_rate(group)
+        rows.append(
+            {"group": group, "candidates": candidates, "cap": cap(group), "rate": rate, "rate_shown": percent(rate)}
+        )
     meeting = Meeting.objects.filter(year=year).first()
     experts = list(Expert.objects.filter(year=year).select_related("user", "assignment__group"))
     context: dict[str, Any] = {
