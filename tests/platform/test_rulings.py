@@ -227,3 +227,18 @@ def test_R27_a_candidate_whose_vote_was_not_held_is_voted_at_a_later_sitting_nev
     assert (left.votes_for, left.eligible_voters, left.passed_vote) == (2, 2, True)
     with pytest.raises(ActionRefused, match="所有参评人员均已表决"):
         sit_again(cases.office, 2023, dt.date(2023, 12, 15))
+
+
+def test_R24_rubric_maxima_set_before_grouping_then_fixed(world: World) -> None:
+    from zhicheng.evaluation.scoring import rubric
+
+    cases = accepted(world, [Spec("a1")])
+    save(cases.office, rubric_defence_theory="40", rubric_quantified_awards="5")
+    assert {i.id: i.max for i in rubric(2023, "defence")}["theory"] == 40
+    assert {i.id: i.max for i in rubric(2023, "quantified")}["awards"] == 5
+    change = YearSettingChange.objects.get(field="rubric_max")
+    assert "专业理论知识30分" in change.before and "专业理论知识40分" in change.after
+    build_groups(cases.office, 2023)
+    with pytest.raises(ActionRefused, match="答辩组已经编排"):
+        save(cases.office, rubric_defence_theory="30")
+    assert {i.id: i.max for i in rubric(2023, "defence")}["theory"] == 40

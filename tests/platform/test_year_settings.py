@@ -47,6 +47,8 @@ def form(row: EvaluationYear, **changes: Any) -> dict[str, Any]:
         data[f"rate_{key}"] = svc.rate_percent_input((row.pass_rates or {}).get(key))
     for prow in svc.parameter_rows(row):
         data[f"param_{prow.param.key}"] = prow.input_value
+    for r in svc.rubric_rows(row):
+        data[f"rubric_{r['kind']}_{r['id']}"] = r["value"]
     data.update(changes)
     return data
 

@@ -123,7 +123,7 @@ def build_groups(actor: Membership, year: int) -> list[Group]:
                 summary_text=summary,
                 defence_text=defence,
                 hits=text_flags(summary, defence, facts, app) + title_flags,
-                computed={"items": computed_items(facts, pack), "materials": materials},
+                computed={"items": computed_items(facts, pack, year), "materials": materials},
             )
             made.append(candidate)
         find_conflicts(made, list(Expert.objects.filter(year=year)))

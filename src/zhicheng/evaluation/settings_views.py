@@ -63,6 +63,7 @@ def _form_from(data: QueryDict, year: int) -> svc.YearForm:
         value = read(param.key, svc.parse_parameter, param, data.get(f"param_{param.key}", ""))
         if value is not None:
             params[param.key] = value
+    rubric_max = read("rubric", svc.parse_rubric, year, data)
     if reasons:
         raise ActionRefused(*reasons)
     return svc.YearForm(
@@ -72,6 +73,7 @@ def _form_from(data: QueryDict, year: int) -> svc.YearForm:
         results_min_workdays=values["results"],
         pass_rates=rates,
         parameters=params,
+        rubric_max=rubric_max,
     )
 
 
@@ -186,6 +188,11 @@ def _context(year: int, posted: QueryDict | None, cal: str | None) -> dict[str, 
         "last_receipt": zh_date(last) if last else None,
         "rate_rows": rate_rows,
         "params": params,
+        "rubric": [
+            {**r, "value": posted.get(f"rubric_{r['kind']}_{r['id']}", "") if posted else r["value"]}
+            for r in svc.rubric_rows(row)
+        ],
+        "rubric_fixed": scored or Group.objects.filter(year=year).exists(),
         "titles": TITLE_CHOICES,
         "national": svc.national_rules(year),
         "cal_years": years,

@@ -49,7 +49,7 @@ from zhicheng.evaluation.models import (
     Minutes,
     Score,
 )
-from zhicheng.evaluation.scoring import correct_score, score_summary, submit_score
+from zhicheng.evaluation.scoring import correct_score, rubric, score_summary, submit_score
 from zhicheng.evaluation.year_settings import percent
 from zhicheng.round.year import year_pack, year_settings
 
@@ -267,11 +267,10 @@ def expert_candidate(request: HttpRequest, code: str) -> HttpResponse:
     computed = (candidate.computed or {}).get("items", {})
     q_items = [
         {"item": i, "computed": computed.get(i.id), "given": (current.quantified.get(i.id) if current else None)}
-        for i in pack.param("evaluation.quantified_rubric").value
+        for i in rubric(candidate.year, "quantified")
     ]
     d_items = [
-        {"item": i, "given": current.defence.get(i.id) if current else None}
-        for i in pack.param("evaluation.defence_rubric").value
+        {"item": i, "given": current.defence.get(i.id) if current else None} for i in rubric(candidate.year, "defence")
     ]
     return render(
         request,

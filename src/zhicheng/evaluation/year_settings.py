@@ -99,6 +99,53 @@ def parameter_rows(row: EvaluationYear) -> list[ParameterRow]:
     return out
 
 
+RUBRIC_KINDS = {"defence": "答辩评分表", "quantified": "量化赋分表"}
+
+
+def pack_rubric(year: int, kind: str) -> list[Any]:
+    items: list[Any] = year_pack(year).param(f"evaluation.{kind}_rubric").value
+    return items
+
+
+def rubric_rows(row: EvaluationYear) -> list[dict[str, Any]]:
+    """Each item of the two sheets with the pack's maximum and the year's (R24)."""
+    maxima = (row.parameters or {}).get("rubric_max", {})
+    out = []
+    for kind, sheet in RUBRIC_KINDS.items():
+        for item in pack_rubric(row.year, kind):
+            value = maxima.get(kind, {}).get(item.id, item.max)
+            out.append(
+                {"kind": kind, "sheet": sheet, "id": item.id, "name": item.name, "pack": item.max, "value": value}
+            )
+    return out
+
+
+def _rubric_shown(year: int, maxima: dict[str, dict[str, int]]) -> str:
+    parts = []
+    for kind, sheet in RUBRIC_KINDS.items():
+        items = pack_rubric(year, kind)
+        parts.append(sheet + "：" + "、".join(f"{i.name}{maxima.get(kind, {}).get(i.id, i.max)}分" for i in items))
+    return "；".join(parts)
+
+
+def parse_rubric(year: int, data: Any) -> dict[str, dict[str, int]]:
+    """The maxima posted as ``rubric_<kind>_<id>``; a field left out keeps the pack's maximum."""
+    out: dict[str, dict[str, int]] = {}
+    reasons = []
+    for kind, sheet in RUBRIC_KINDS.items():
+        for item in pack_rubric(year, kind):
+            text = str(data.get(f"rubric_{kind}_{item.id}", "") or "").strip()
+            if not text:
+                continue
+            if not text.isdigit() or not 1 <= int(text) <= 100:
+                reasons.append(f"{sheet}「{item.name}」的满分须为1至100之间的整数")
+                continue
+            out.setdefault(kind, {})[item.id] = int(text)
+    if reasons:
+        raise ActionRefused(*reasons)
+    return out
+
+
 def national_rules(year: int) -> list[tuple[str, str, str]]:
     """The vote's national rules (R22): shown beside the office's parameters, never edited here."""
     quorum = pack_committee_param(year, "quorum_fraction")
@@ -139,6 +186,7 @@ class YearForm:
     results_min_workdays: int
     pass_rates: dict[str, Decimal | None]  # percentages, None = not set
     parameters: dict[str, Any]  # office parameter key → value in the pack's own form
+    rubric_max: dict[str, dict[str, int]] | None = None  # "defence"/"quantified" → item id → maximum (R24)
 
 
 def _fraction_text(pct: Decimal) -> str:
@@ -215,6 +263,11 @@ def _refusals(row: EvaluationYear, form: YearForm, changed: set[str]) -> list[st
             reasons.append(f"评审会议已开始表决，“{param.label}”不能再更改")
         if param.fixed_after == "scores" and Score.objects.filter(candidate__year=year).exists():
             reasons.append(f"已有专家提交评分，“{param.label}”本年度不能再更改")
+    if "rubric_max" in changed and Score.objects.filter(candidate__year=year).exists():
+        reasons.append("已有专家提交评分，评分表各项满分本年度不能再更改")
+    if "rubric_max" in changed and Group.objects.filter(year=year).exists():
+        # The computed items were written with the maxima in force when the groups were built (kept per candidate).
+        reasons.append("答辩组已经编排，量化赋分已按原评分表计算，评分表各项满分不能再更改")
     if "expert_min_title" in changed:
         need = TITLE_RANK[str(form.parameters["expert_min_title"])]
         below = Expert.objects.filter(year=year).select_related("user")
@@ -251,6 +304,21 @@ def _overrides_from(row: EvaluationYear, form: YearForm) -> dict[str, Any]:
         value = form.parameters[param.key]
         if value != pack_committee_param(row.year, param.key):
             out[param.key] = value
+    maxima = _rubric_from(row, form)
+    if maxima:
+        out["rubric_max"] = maxima
+    return out
+
+
+def _rubric_from(row: EvaluationYear, form: YearForm) -> dict[str, dict[str, int]]:
+    """The maxima that differ from the pack's (the form's, or the stored ones when the form has none)."""
+    posted = form.rubric_max if form.rubric_max is not None else (row.parameters or {}).get("rubric_max", {})
+    out: dict[str, dict[str, int]] = {}
+    for kind in RUBRIC_KINDS:
+        for item in pack_rubric(row.year, kind):
+            value = posted.get(kind, {}).get(item.id)
+            if value is not None and int(value) != item.max:
+                out.setdefault(kind, {})[item.id] = int(value)
     return out
 
 
@@ -277,6 +345,10 @@ def save_year(actor: Membership, year: int, form: YearForm) -> list[YearSettingC
         }
         new_params = {p.key: overrides.get(p.key, pack_committee_param(year, p.key)) for p in OFFICE_PARAMETERS}
         changed |= {k for k in old_params if old_params[k] != new_params[k]}
+        old_rubric = (row.parameters or {}).get("rubric_max", {})
+        new_rubric = overrides.get("rubric_max", {})
+        if old_rubric != new_rubric:
+            changed.add("rubric_max")
         if not changed:
             return []
         reasons = _refusals(row, form, changed)
@@ -291,7 +363,9 @@ def save_year(actor: Membership, year: int, form: YearForm) -> list[YearSettingC
         row.save()
         made = []
         for key in sorted(changed):
-            if key in BY_KEY:
+            if key == "rubric_max":
+                label, old, new = "评分表各项满分", _rubric_shown(year, old_rubric), _rubric_shown(year, new_rubric)
+            elif key in BY_KEY:
                 param = BY_KEY[key]
                 label, old, new = param.label, shown(param, old_params[key]), shown(param, new_params[key])
             else:
