@@ -63,3 +63,28 @@ def test_a_signed_in_person_is_pointed_to_their_role_s_page(client: Client, worl
     client.force_login(clerk.user)
     html = client.get("/guide/").content.decode()
     assert 'href="/guide/employer"' in html and "我的角色怎么做" in html
+
+
+def test_every_image_and_page_a_guide_page_names_exists() -> None:
+    """Each `![…](img/…)` and each `(….md)` in a page points at a file of the guide's folder: a renamed screenshot
+    or page is caught here rather than by a clerk reading a broken picture or link."""
+    images = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+    links = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+\.md)(?:#[^)]*)?\)")
+    for source in GUIDE.glob("*.md"):
+        text = source.read_text("utf-8")
+        for target in images.findall(text):
+            assert target.startswith("img/"), f"{source.name}: {target} is outside img/"
+            path = GUIDE / target
+            assert path.is_file(), f"{source.name}: missing image {target}"
+            # The same pattern the platform serves, so a name it would refuse cannot slip in.
+            assert re.fullmatch(r"img/[a-z0-9-]{1,60}\.png", target), f"{source.name}: {target}"
+            assert path.stat().st_size <= 300 * 1024, f"{target} is larger than 300 KB"
+        for target in links.findall(text):
+            assert "/" not in target, f"{source.name}: {target} leaves the guide's folder"
+            assert (GUIDE / target).is_file(), f"{source.name}: missing page {target}"
+
+
+def test_every_role_page_shows_at_least_one_screenshot() -> None:
+    for page in set(ROLE_PAGES.values()) | {"index"}:
+        text = (GUIDE / f"{page}.md").read_text("utf-8")
+        assert "](img/" in text, f"{page}.md has no screenshot"
