@@ -88,3 +88,12 @@ def test_every_role_page_shows_at_least_one_screenshot() -> None:
     for page in set(ROLE_PAGES.values()) | {"index"}:
         text = (GUIDE / f"{page}.md").read_text("utf-8")
         assert "](img/" in text, f"{page}.md has no screenshot"
+
+
+def test_every_navigation_label_the_guide_names_is_in_the_navigation() -> None:
+    """“导航‘X’” sends a clerk to the bar at the top of every page: X must be one of its links, word for word."""
+    base = (Path(settings.BASE_DIR) / "templates" / "base.html").read_text("utf-8")
+    named = {m for p in GUIDE.glob("*.md") for m in re.findall(r"导航“([^”]+)”", p.read_text("utf-8"))}
+    assert named, "the guide names no navigation link"
+    for label in named:
+        assert re.search(rf">{re.escape(label)}(<|\{{%)", base), f"导航“{label}” is not a link of the navigation"
