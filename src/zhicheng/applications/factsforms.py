@@ -16,8 +16,10 @@ from django import forms
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from zhicheng.cases.labels import FIELD_LABELS, VALUE_LABELS
+from zhicheng.cases.labels import FIELD_LABELS, VALUE_LABELS, problem_in_words
 from zhicheng.policy import facts as F
+from zhicheng.policy.pack import Pack
+from zhicheng.round.year import current_pack
 
 UNKNOWN = "未知"
 
@@ -59,6 +61,100 @@ SECTIONS: tuple[Section, ...] = (
     Section("last_year", "上年度评审情况", F.LastYear, "single"),
 )
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+
+
+# ── the notice's list of achievements (3.5.1 (1)–(16), 3.5.2 (1)–(2)), from the year's pack ───────────────────
+
+# The pack's two lists and the levels they serve, as the notice heads them.
+ACHIEVEMENT_LISTS = (("engineer", "申报工程师（3.5.1）"), ("assistant_engineer", "申报助理工程师（3.5.2）"))
+
+
+def achievement_items(pack: Pack) -> list[tuple[str, str, str]]:
+    """(id, the item as the notice numbers and names it, the notice's own text) for every item of 3.5.1 and 3.5.2:
+    the applicant chooses the text, the id is kept behind it."""
+    out = []
+    for level, _ in ACHIEVEMENT_LISTS:
+        items = pack.engineer_items if level == "engineer" else pack.ae_items
+        for item in items.values():
+            number = item.id.rsplit(".", 1)[1]
+            text = pack.clauses[item.id].text if item.id in pack.clauses else item.name
+            out.append((item.id, f"（{number}）{item.name}", text))
+    return out
+
+
+def achievement_choices(pack: Pack, levels: tuple[str, ...] = ("engineer", "assistant_engineer")) -> list[Any]:
+    """The items grouped as the notice lists them (for a select with optgroups)."""
+    groups: list[Any] = []
+    for level, heading in ACHIEVEMENT_LISTS:
+        if level not in levels:
+            continue
+        items = pack.engineer_items if level == "engineer" else pack.ae_items
+        named = {i: n for i, n, _ in achievement_items(pack)}
+        groups.append((heading, [(i, named[i]) for i in items]))
+    return groups
+
+
+def achievement_name(pack: Pack, clause: str) -> str:
+    """An item's id in the notice's words: 3.5.1.1 → 工程师业绩成果（1）市级以上…; an id not in the list as it is."""
+    for item_id, name, _ in achievement_items(pack):
+        if item_id == clause:
+            return ("工程师业绩成果" if item_id.startswith("3.5.1.") else "助理工程师业绩成果") + name
+    return clause
+
+
+class _AchievementRow(forms.Form):
+    """An achievement: the item chosen from the notice's list; its level and award kind are asked only for the
+    items they decide (3.5.1 (6), (11): the pack's ``min_count_enterprise``), and dropped for the others."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        pack = current_pack()
+        item = pack.engineer_items.get(data.get("clause") or "") or pack.ae_items.get(data.get("clause") or "")
+        if item is not None and item.min_count_enterprise is None:
+            data["scope"] = ""
+        if item is not None and item.enterprise_award_kind is None:
+            data["award_kind"] = ""
+        return data
+
+
+def _achievement_fields(pack: Pack) -> dict[str, forms.Field]:
+    deciding = [
+        i for i in [*pack.engineer_items.values(), *pack.ae_items.values()] if i.min_count_enterprise is not None
+    ]
+    awards = [i for i in deciding if i.enterprise_award_kind is not None]
+    names = {i: n for i, n, _ in achievement_items(pack)}
+
+    def which(items: list[Any]) -> str:
+        return "、".join(names[i.id].split("）")[0] + "）" for i in items)
+
+    return {
+        "clause": forms.ChoiceField(
+            label="业绩成果类别（按通知所列）",
+            required=False,
+            choices=[("", UNKNOWN), *achievement_choices(pack)],
+            help_text="按通知“三（五）业绩成果条件”所列选择，原文见本页下方",
+        ),
+        "scope": forms.ChoiceField(
+            label="成果级别",
+            required=False,
+            choices=[
+                ("", UNKNOWN),
+                ("city_or_above", VALUE_LABELS["city_or_above"]),
+                ("enterprise", VALUE_LABELS["enterprise"]),
+            ],
+            help_text=f"仅工程师业绩成果{which(deciding)}需填写：市级、行业及以上的成果1项即可，企业级的须2项",
+        ),
+        "award_kind": forms.ChoiceField(
+            label="奖项类别",
+            required=False,
+            choices=[
+                ("", UNKNOWN),
+                ("design_award", VALUE_LABELS["design_award"]),
+                ("excellent_project", VALUE_LABELS["excellent_project"]),
+            ],
+            help_text=f"仅工程师业绩成果{which(awards)}需填写",
+        ),
+    }
 
 
 def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
@@ -111,6 +207,9 @@ def _field(name: str, info: FieldInfo) -> forms.Field:
     if typing.get_origin(inner) is Literal:
         choices = [("", UNKNOWN)] + [(v, VALUE_LABELS.get(v, v)) for v in typing.get_args(inner)]
         return forms.ChoiceField(label=label, required=False, choices=choices)
+    if name == "series":
+        # Chosen from the title series by their Chinese names; the code (engineering, …) is kept behind.
+        return forms.ChoiceField(label=label, required=False, choices=[("", UNKNOWN), *F.SERIES_NAMES.items()])
     longest = _bound(metadata, "max_length") or F.SHORT_TEXT_MAX
     if name == "text":
         return forms.CharField(
@@ -131,7 +230,12 @@ def _flat_fields(model: type[BaseModel], prefix: str = "") -> dict[str, forms.Fi
 
 
 def record_form(model: type[BaseModel]) -> type[forms.Form]:
-    return type(f"{model.__name__}Form", (forms.Form,), dict(_flat_fields(model)))
+    fields = _flat_fields(model)
+    if model is F.Achievement:
+        fields |= _achievement_fields(current_pack())
+        fields["rank"].help_text = "仅专利、科技奖项（工程师业绩成果（13）至（15））需填写，须在前5名"
+        return type("AchievementForm", (_AchievementRow,), fields)
+    return type(f"{model.__name__}Form", (forms.Form,), fields)
 
 
 def fields_form(names: tuple[str, ...]) -> type[forms.Form]:
@@ -293,9 +397,11 @@ class SectionForms:
             rest = rest[rest.index("]") + 1 :].lstrip(".")
             target = self.formset.forms[index] if index < len(self.formset.forms) else None
         field = rest.replace(".", "__")
+        # A problem of the whole profile ("(profile)") is said as it is; one of a fact is named in words.
+        said = problem_in_words(path, message)
         if target is not None and field in target.fields:
             target.add_error(field, message)
         elif target is not None:
-            target.add_error(None, f"{path}：{message}")
+            target.add_error(None, said)
         elif self.formset is not None and self.formset.forms:
-            self.formset.forms[0].add_error(None, f"{path}：{message}")
+            self.formset.forms[0].add_error(None, said)

@@ -36,7 +36,7 @@ from zhicheng.applications.routes import ROUTES, RouteError, resolve_steps, rout
 from zhicheng.audit import trail
 from zhicheng.audit.models import AuditEntry
 from zhicheng.cases.events import record_event
-from zhicheng.cases.labels import fact_label
+from zhicheng.cases.labels import fact_label, problem_in_words
 from zhicheng.cases.locks import locked
 from zhicheng.cases.models import Application, State
 from zhicheng.cases.refusals import ActionRefused, check_lengths
@@ -238,7 +238,7 @@ def _guard_submit(actor: Membership, application: Application, today: dt.date) -
     try:
         decision = evaluate(engine_facts(profile, application.year), pack_for_year(application.year))
     except FactsError as exc:
-        return [f"申报人信息有误：{p}：{r}" for p, r in exc.problems]
+        return [f"申报人信息有误：{problem_in_words(p, r)}" for p, r in exc.problems]
     level = decision.levels[application.level]
     path = next((p for p in level.paths if p.path == application.path), None)
     if path is None:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from zhicheng.accounts.models import Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
-from zhicheng.applications.factsforms import SECTION_BY_KEY, SECTIONS, SectionForms
+from zhicheng.applications.factsforms import SECTION_BY_KEY, SECTIONS, SectionForms, achievement_items
 from zhicheng.applications.models import Evidence, EvidenceKind, Publicity
 from zhicheng.applications.permissions import (
     ID_NUMBER_ROLES,
@@ -26,7 +26,15 @@ from zhicheng.applications.permissions import (
 from zhicheng.applications.routes import ROUTES
 from zhicheng.applications.services import PANEL_KINDS
 from zhicheng.cases.kinds import case_kind
-from zhicheng.cases.labels import LEVEL_LABELS, OUTCOME_LABELS, STATUS_LABELS, fact_label
+from zhicheng.cases.labels import (
+    LEVEL_LABELS,
+    OUTCOME_LABELS,
+    STATUS_LABELS,
+    VALUE_LABELS,
+    fact_label,
+    in_chinese,
+    problem_in_words,
+)
 from zhicheng.cases.models import Application, DecisionSnapshot, State
 from zhicheng.cases.pages import acting, posted_date, refused
 from zhicheng.cases.refusals import ActionRefused
@@ -35,6 +43,7 @@ from zhicheng.policy.paths import PATHS
 from zhicheng.records.facts import self_check as check_profile
 from zhicheng.records.models import Profile
 from zhicheng.round import clock
+from zhicheng.round.year import current_pack
 
 
 def _actor(request: HttpRequest) -> Membership:
@@ -120,7 +129,7 @@ def profile_section(request: HttpRequest, key: str) -> HttpResponse:
                 services.save_profile(_user(request), _with_id(prof, data, key))
             except FactsError as exc:
                 for path, reason in exc.problems:
-                    forms.add_error(path, reason)
+                    forms.add_error(path, in_chinese(reason))
                 messages.error(request, "信息有误，未保存，请按提示修改")
             else:
                 messages.success(request, f"「{section.title}」已保存")
@@ -129,7 +138,12 @@ def profile_section(request: HttpRequest, key: str) -> HttpResponse:
             messages.error(request, "信息有误，未保存，请按提示修改")
     else:
         forms = SectionForms(section, facts)
-    return render(request, "applications/profile_section.html", {"section": section, "forms": forms})
+    context: dict[str, Any] = {"section": section, "forms": forms}
+    if key == "achievements":
+        # The notice's own text of every item, under the form: the applicant chooses from the list it names.
+        items = achievement_items(current_pack())
+        context |= {"notice_items": items, "first_ae": next((i for i, _, _ in items if i.startswith("3.5.2.")), "")}
+    return render(request, "applications/profile_section.html", context)
 
 
 def _with_id(prof: Profile, data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -175,7 +189,7 @@ def self_check(request: HttpRequest) -> HttpResponse:
         try:
             decision = check_profile(prof).to_dict()
         except FactsError as exc:
-            error = "；".join(f"{p}：{r}" for p, r in exc.problems)
+            error = "；".join(problem_in_words(p, r) for p, r in exc.problems)
     return render(request, "applications/_decision.html", _decision_context(decision) | {"error": error})
 
 
@@ -231,6 +245,24 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 # ── applications ─────────────────────────────────────────────────────────────────────────────────────────
 
 
+def _path_checks(request: HttpRequest) -> dict[str, dict[str, Any]]:
+    """What the self-check already knows of each path, by path id: its outcome and, when it does not pass, the
+    reasons in the notice's words (an applicant without a usable profile gets no verdicts, only the paths)."""
+    prof = Profile.objects.filter(user=_user(request)).first()
+    if prof is None or not prof.facts:
+        return {}
+    try:
+        decision = check_profile(prof).to_dict()
+    except FactsError:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for result in decision["levels"].values():
+        for p in result["paths"]:
+            reasons = [f["message"] for f in p["findings"] if f["status"] != "pass"]
+            out[p["path"]] = {"outcome": p["outcome"], "reasons": reasons}
+    return out
+
+
 @login_required
 def application_new(request: HttpRequest) -> HttpResponse:
     actor = _applicant(request)
@@ -240,14 +272,26 @@ def application_new(request: HttpRequest) -> HttpResponse:
         "personnel_agency": Organisation.objects.filter(kind=OrgKind.PERSONNEL_AGENCY),
     }
     paths = {level: [(p.id, p.name) for p in PATHS[level]] for level in LEVEL_LABELS}
+    checks = _path_checks(request)
+    source = request.POST if request.method == "POST" else request.GET
+    # The level chosen (kept after an error); at first the highest level the self-check finds eligible.
+    level = source.get("level", "")
+    if level not in LEVEL_LABELS:
+        level = next(
+            (
+                lv
+                for lv in ("engineer", "assistant_engineer", "technician")
+                if any(checks.get(p, {}).get("outcome") == "eligible" for p, _ in paths[lv])
+            ),
+            "engineer",
+        )
     if request.method == "POST":
         employer = actor.organisation
         if employer is None:
             messages.error(request, "您的账号未关联用人单位（或人事代理机构），请联系单位经办人")
             return redirect("dashboard")
-        level = request.POST.get("level", "")
         path = request.POST.get("path", "")
-        if level not in LEVEL_LABELS or path not in dict(paths[level]):
+        if path not in dict(paths[level]):
             messages.error(request, "请选择申报层级和该层级的申报路径")
         else:
 
@@ -275,10 +319,25 @@ def application_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "申报已创建（草稿），请核对后作出承诺并提交用人单位")
                 return redirect("application", pk=application.pk)
+    rows = [{"id": pid, "name": name, **checks.get(pid, {"outcome": "", "reasons": []})} for pid, name in paths[level]]
     return render(
         request,
         "applications/application_new.html",
-        {"levels": LEVEL_LABELS, "paths": paths, "agencies": agencies},
+        {
+            "levels": LEVEL_LABELS,
+            "level": level,
+            "paths": rows,
+            "agencies": agencies,
+            "chosen": request.POST if request.method == "POST" else {},
+            "checked": bool(checks),
+            "employment_kinds": [(k, VALUE_LABELS[k]) for k in ("employee", "dispatched", "freelancer")],
+            "archive_choices": [
+                ("none", "未办理人事档案代理"),
+                ("agency", "由公共就业和人才服务机构代理"),
+                ("elsewhere", "不在工作所在地管理"),
+            ],
+        }
+        | _decision_context(None),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 FIELD_LABELS: dict[str, str] = {
     # identity, retirement
     "name": "姓名",
@@ -64,7 +66,7 @@ FIELD_LABELS: dict[str, str] = {
     # records
     "started_on": "处分开始日期",
     "lifted_on": "处分解除日期",
-    "clause": "对应条款",
+    "clause": "业绩成果类别",
     "role": "本人角色",
     "rank": "排名",
     "achieved_on": "取得日期",
@@ -167,6 +169,11 @@ VALUE_LABELS: dict[str, str] = {
     "false_materials": "提供虚假材料",
     "plagiarism": "剽窃他人作品和学术成果",
     "improper_means": "其他不正当手段",
+    # achievements' level and award kind (3.5.1 (6), (11))
+    "city_or_above": "市级、行业及以上",
+    "enterprise": "企业级",
+    "design_award": "优秀设计奖",
+    "excellent_project": "优秀工程称号",
 }
 
 OUTCOME_LABELS = {
@@ -228,6 +235,22 @@ SECTION_LABELS = {
     "integrity_records": "诚信档案记录",
     "government_move": "从机关流动",
 }
+
+
+# The engine says each reason in Chinese and, for the command line's English readers, again in brackets: the
+# platform shows the Chinese only ("校验位错误 (wrong check digit)" → "校验位错误").
+_ENGLISH_ASIDE = re.compile(r"\s*[(（][A-Za-z][^()（）\u4e00-\u9fff]*[)）]")
+
+
+def in_chinese(reason: str) -> str:
+    """An engine's reason without its English aside."""
+    return _ENGLISH_ASIDE.sub("", reason).strip()
+
+
+def problem_in_words(path: str, reason: str) -> str:
+    """One problem of the facts, for a person: the fact named in words (a whole-profile problem by itself)."""
+    reason = in_chinese(reason)
+    return reason if not path or path.startswith("(") else f"{fact_label(path)}：{reason}"
 
 
 def fact_label(path: str) -> str:
