@@ -16,7 +16,13 @@ from django import forms
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from zhicheng.cases.labels import FIELD_LABELS, VALUE_LABELS, problem_in_words
+from zhicheng.cases.labels import (
+    FIELD_LABELS,
+    VALUE_LABELS,
+    achievement_choices,
+    achievement_items,
+    problem_in_words,
+)
 from zhicheng.policy import facts as F
 from zhicheng.policy.pack import Pack
 from zhicheng.round.year import current_pack
@@ -64,42 +70,6 @@ SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 
 
 # ── the notice's list of achievements (3.5.1 (1)–(16), 3.5.2 (1)–(2)), from the year's pack ───────────────────
-
-# The pack's two lists and the levels they serve, as the notice heads them.
-ACHIEVEMENT_LISTS = (("engineer", "申报工程师（3.5.1）"), ("assistant_engineer", "申报助理工程师（3.5.2）"))
-
-
-def achievement_items(pack: Pack) -> list[tuple[str, str, str]]:
-    """(id, the item as the notice numbers and names it, the notice's own text) for every item of 3.5.1 and 3.5.2:
-    the applicant chooses the text, the id is kept behind it."""
-    out = []
-    for level, _ in ACHIEVEMENT_LISTS:
-        items = pack.engineer_items if level == "engineer" else pack.ae_items
-        for item in items.values():
-            number = item.id.rsplit(".", 1)[1]
-            text = pack.clauses[item.id].text if item.id in pack.clauses else item.name
-            out.append((item.id, f"（{number}）{item.name}", text))
-    return out
-
-
-def achievement_choices(pack: Pack, levels: tuple[str, ...] = ("engineer", "assistant_engineer")) -> list[Any]:
-    """The items grouped as the notice lists them (for a select with optgroups)."""
-    groups: list[Any] = []
-    for level, heading in ACHIEVEMENT_LISTS:
-        if level not in levels:
-            continue
-        items = pack.engineer_items if level == "engineer" else pack.ae_items
-        named = {i: n for i, n, _ in achievement_items(pack)}
-        groups.append((heading, [(i, named[i]) for i in items]))
-    return groups
-
-
-def achievement_name(pack: Pack, clause: str) -> str:
-    """An item's id in the notice's words: 3.5.1.1 → 工程师业绩成果（1）市级以上…; an id not in the list as it is."""
-    for item_id, name, _ in achievement_items(pack):
-        if item_id == clause:
-            return ("工程师业绩成果" if item_id.startswith("3.5.1.") else "助理工程师业绩成果") + name
-    return clause
 
 
 class _AchievementRow(forms.Form):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from zhicheng.accounts.models import Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
-from zhicheng.applications.factsforms import SECTION_BY_KEY, SECTIONS, SectionForms, achievement_items
+from zhicheng.applications.factsforms import SECTION_BY_KEY, SECTIONS, SectionForms
 from zhicheng.applications.models import Evidence, EvidenceKind, Publicity
 from zhicheng.applications.permissions import (
     ID_NUMBER_ROLES,
@@ -31,6 +31,8 @@ from zhicheng.cases.labels import (
     OUTCOME_LABELS,
     STATUS_LABELS,
     VALUE_LABELS,
+    achievement_items,
+    clause_name,
     fact_label,
     in_chinese,
     problem_in_words,
@@ -39,6 +41,7 @@ from zhicheng.cases.models import Application, DecisionSnapshot, State
 from zhicheng.cases.pages import acting, posted_date, refused
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.policy.facts import FactsError
+from zhicheng.policy.pack import pack_for_year
 from zhicheng.policy.paths import PATHS
 from zhicheng.records.facts import self_check as check_profile
 from zhicheng.records.models import Profile
@@ -384,6 +387,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_reveal": actor.role in ID_NUMBER_ROLES,
         "today": clock.today(),
         "chosen_path": _chosen_path(decision, application),
+        "appraisal_choices": _appraisal_choices(application),
     } | _decision_context(decision)
     return render(request, "applications/application_detail.html", context)
 
@@ -403,6 +407,17 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if not visible_applications(actor).filter(pk=pk).exists():
         return redirect("dashboard")
     return redirect("application", pk=pk)
+
+
+def _appraisal_choices(application: Application) -> list[tuple[str, str]]:
+    """The clauses an employer's appraisal may name for the level (6.1.2b): the level's ability clause of 3.4 and
+    the items of its list in 3.5, in the notice's words (the id is kept behind)."""
+    if application.level not in services.APPRAISAL_CLAUSES:
+        return []
+    pack = pack_for_year(application.year)
+    ability, items = services.APPRAISAL_CLAUSES[application.level]
+    ids = [ability, *(i for i in [*pack.engineer_items, *pack.ae_items] if i.startswith(items))]
+    return [(c, clause_name(pack, c)) for c in ids]
 
 
 def _chosen_path(decision: dict[str, Any] | None, application: Application) -> dict[str, Any] | None:
@@ -460,7 +475,8 @@ def employer_record(request: HttpRequest, pk: int, what: str) -> HttpResponse:
                 resolved=post.get("resolved") == "on",
             )
         elif what == "appraisal":
-            clauses = [c.strip() for c in post.get("clauses", "").replace("，", ",").split(",") if c.strip()]
+            # Ticked from the notice's list; a typed list ("3.4.1, 3.5.1.1", the API's way) is read as well.
+            clauses = [c.strip() for v in post.getlist("clauses") for c in v.replace("，", ",").split(",") if c.strip()]
             services.record_appraisal(
                 actor,
                 pk,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from zhicheng.policy.pack import Pack
 
 FIELD_LABELS: dict[str, str] = {
     # identity, retirement
@@ -271,3 +274,50 @@ def fact_label(path: str) -> str:
         else:
             out.append(FIELD_LABELS.get(part, SECTION_LABELS.get(part, part)))
     return "·".join(out)
+
+
+# ── the notice's list of achievements (3.5.1 (1)–(16), 3.5.2 (1)–(2)) and its clauses, from the year's pack ─────
+
+# The pack's two lists and the levels they serve, as the notice heads them.
+ACHIEVEMENT_LISTS = (("engineer", "申报工程师（3.5.1）"), ("assistant_engineer", "申报助理工程师（3.5.2）"))
+
+
+def achievement_items(pack: Pack) -> list[tuple[str, str, str]]:
+    """(id, the item as the notice numbers and names it, the notice's own text) for every item of 3.5.1 and 3.5.2:
+    the applicant chooses the text, the id is kept behind it."""
+    out = []
+    for level, _ in ACHIEVEMENT_LISTS:
+        items = pack.engineer_items if level == "engineer" else pack.ae_items
+        for item in items.values():
+            number = item.id.rsplit(".", 1)[1]
+            text = pack.clauses[item.id].text if item.id in pack.clauses else item.name
+            out.append((item.id, f"（{number}）{item.name}", text))
+    return out
+
+
+def achievement_choices(pack: Pack, levels: tuple[str, ...] = ("engineer", "assistant_engineer")) -> list[Any]:
+    """The items grouped as the notice lists them (for a select with optgroups)."""
+    groups: list[Any] = []
+    for level, heading in ACHIEVEMENT_LISTS:
+        if level not in levels:
+            continue
+        items = pack.engineer_items if level == "engineer" else pack.ae_items
+        named = {i: n for i, n, _ in achievement_items(pack)}
+        groups.append((heading, [(i, named[i]) for i in items]))
+    return groups
+
+
+def achievement_name(pack: Pack, clause: str) -> str:
+    """An item's id in the notice's words: 3.5.1.1 → 工程师业绩成果（1）市级以上…; an id not in the list as it is."""
+    for item_id, name, _ in achievement_items(pack):
+        if item_id == clause:
+            return ("工程师业绩成果" if item_id.startswith("3.5.1.") else "助理工程师业绩成果") + name
+    return clause
+
+
+def clause_name(pack: Pack, clause: str) -> str:
+    """A clause the employer's appraisal names, in words with the id after them: 工程师工作能力（3.4.1）."""
+    if clause in pack.engineer_items or clause in pack.ae_items:
+        return f"{achievement_name(pack, clause)}（{clause}）"
+    entry = pack.clauses.get(clause)
+    return f"{entry.title}（{clause}）" if entry is not None else clause

@@ -5,9 +5,10 @@ from typing import Any
 from django import template
 
 from zhicheng.cases.kinds import case_kind
-from zhicheng.cases.labels import ACTION_LABELS, VALUE_LABELS, fact_label
+from zhicheng.cases.labels import ACTION_LABELS, VALUE_LABELS, clause_name, fact_label
 from zhicheng.cases.models import State
 from zhicheng.policy.paths import all_paths
+from zhicheng.round.year import current_pack
 
 STATE_LABELS = dict(State.choices)
 PATH_NAMES = {p.id: p.name for p in all_paths()}
@@ -68,3 +69,11 @@ def fact_in_words(path: str) -> str:
 @register.filter
 def case_kind_label(application: Any) -> str:
     return case_kind(application)
+
+
+@register.filter
+def clause_words(clauses: list[str] | str) -> str:
+    """Clause ids in words, the id after each: ["3.4.1"] → 工程师工作能力（3.4.1）."""
+    pack = current_pack()
+    items = [clauses] if isinstance(clauses, str) else list(clauses or [])
+    return "、".join(clause_name(pack, c) for c in items)
