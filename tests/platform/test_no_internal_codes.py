@@ -398,7 +398,7 @@ def _bad(form: FormSeen) -> dict[str, str]:
         elif kind == "select":
             data[f["name"]] = "不存在的选项"
         else:
-            data[f["name"]] = "x" * 300
+            data[f["name"]] = "超长的内容" * 60  # too long for most fields, and no word of English
     return data
 
 

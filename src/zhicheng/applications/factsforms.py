@@ -167,6 +167,12 @@ def _field(name: str, info: FieldInfo) -> forms.Field:
         )
     if inner is dt.date:
         return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    if inner is int and name == "category":
+        # The specialty's category, chosen by its name in the notice (2.2); the number is kept behind.
+        categories = [(str(n), c.name) for n, c in current_pack().categories.items()]
+        return forms.TypedChoiceField(
+            label="专业类别", required=False, choices=[("", UNKNOWN), *categories], coerce=int, empty_value=None
+        )
     if inner is int:
         low, high = _minimum(metadata), _bound(metadata, "le")
         return forms.IntegerField(
