@@ -84,3 +84,38 @@ def test_the_engine_reasons_are_shown_without_their_english_asides() -> None:
     assert in_chinese("符合条件（3.5.1）") == "符合条件（3.5.1）"
     assert problem_in_words("(profile)", "申报正在审核中") == "申报正在审核中"
     assert problem_in_words("education[0].graduated_on", "日期无效 (bad date)") == "学历第1条·毕业日期：日期无效"
+
+
+def test_an_empty_cell_or_rate_is_said_as_not_filled_never_as_none(world: World) -> None:
+    """“None”无效 was the message of an empty year cell in the outcomes workbook and of an empty pass rate."""
+    import io
+
+    import pytest
+    from openpyxl import Workbook
+
+    from zhicheng.accounts.roles import Role
+    from zhicheng.records.outcomes import import_outcomes
+    from zhicheng.round.rates import pass_rate_value
+
+    office = world.person("office", Role.COMMITTEE_CLERK, None)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["姓名", "身份证号码", "评审年度", "申报层级", "评审结果", "申报日期"])
+    ws.append(["张建国", "142201198805120314", None, "工程师", "答辩未通过", "2022-10-20"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    text = "\n".join(import_outcomes(office, buffer.getvalue(), current_year=2023).problems)
+    assert "第2行C列（评审年度）：未填写" in text and "None" not in text
+    with pytest.raises(ValueError, match="通过率未填写") as refused:
+        pass_rate_value(None)
+    assert "None" not in str(refused.value)
+
+
+def test_a_wrong_id_number_is_refused_in_chinese_beside_its_field(world: World) -> None:
+    applicant = world.applicant("applicant", world.employer("原平市号码测试公司"))
+    client = Client()
+    client.force_login(applicant.user)
+    page = client.post("/profile/identity/", {"name": "张建国", "id_number": "142201198805120315"}).content.decode()
+    assert "校验位错误" in page and "wrong check digit" not in page
+    assert 'value="张建国"' in page  # what was typed is kept

@@ -395,6 +395,8 @@ def _bad(form: FormSeen) -> dict[str, str]:
             data[f["name"]] = "2023-02-30"
         elif kind == "number":
             data[f["name"]] = "一二三"
+        elif "id_number" in f["name"]:
+            data[f["name"]] = "142201198805120315"  # an ID number with a wrong check digit
         elif kind == "select":
             data[f["name"]] = "不存在的选项"
         else:
