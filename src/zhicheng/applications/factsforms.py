@@ -28,6 +28,7 @@ from zhicheng.policy.pack import Pack
 from zhicheng.round.year import current_pack
 
 UNKNOWN = "未知"
+SUFFIX = "："  # a label ends with the full-width colon, as Chinese text does
 
 
 @dataclass(frozen=True)
@@ -296,19 +297,26 @@ class SectionForms:
         self.form: forms.Form | None = None
         self.formset: Any = None
         if section.shape == "single" and section.model is not None:
-            self.form = record_form(section.model)(data=data, initial=_to_initial(current or {}))
+            self.form = record_form(section.model)(data=data, initial=_to_initial(current or {}), label_suffix=SUFFIX)
         elif section.shape == "fields":
-            self.form = fields_form(section.fields)(data=data, initial=_to_initial(current))
+            self.form = fields_form(section.fields)(data=data, initial=_to_initial(current), label_suffix=SUFFIX)
         elif section.shape == "list" and section.model is not None:
             formset = forms.formset_factory(record_form(section.model), extra=1 if current else 2)
-            self.formset = formset(data=data, prefix=section.key, initial=[_to_initial(r) for r in current or []])
+            self.formset = formset(
+                data=data,
+                prefix=section.key,
+                initial=[_to_initial(r) for r in current or []],
+                form_kwargs={"label_suffix": SUFFIX},
+            )
             self.none_form = NoneForm(data=data, prefix=f"{section.key}-none", initial={"none": current == []})
         else:
             base = HoursYearForm if section.model is not None else AssessmentYearForm
             rows = []
             for year, value in sorted((current or {}).items(), key=lambda kv: int(kv[0])):
                 rows.append({"year": int(year), **(value if isinstance(value, dict) else {"grade": value})})
-            self.formset = forms.formset_factory(base, extra=2)(data=data, prefix=section.key, initial=rows)
+            self.formset = forms.formset_factory(base, extra=2)(
+                data=data, prefix=section.key, initial=rows, form_kwargs={"label_suffix": SUFFIX}
+            )
 
     def is_valid(self) -> bool:
         ok = True

@@ -333,6 +333,8 @@ def application_new(request: HttpRequest) -> HttpResponse:
             "agencies": agencies,
             "chosen": request.POST if request.method == "POST" else {},
             "checked": bool(checks),
+            # The first path the self-check finds eligible is offered first; the applicant may choose another.
+            "first_eligible": next((r["id"] for r in rows if r["outcome"] == "eligible"), ""),
             "employment_kinds": [(k, VALUE_LABELS[k]) for k in ("employee", "dispatched", "freelancer")],
             "archive_choices": [
                 ("none", "未办理人事档案代理"),
