@@ -128,7 +128,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Two requests at once (a double click, two clerks) must wait for each other, not fail with "database is
+    # locked": WAL lets readers go on beside the one writer, the busy timeout makes a writer wait, and IMMEDIATE
+    # takes the write lock when a transaction begins — a deferred transaction that reads and then writes cannot
+    # wait for the lock (SQLite refuses the upgrade at once), which is what gave the 500 of issue 11.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

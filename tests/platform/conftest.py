@@ -277,10 +277,13 @@ class Walk:
         self.artifacts = Path(__file__).resolve().parents[2] / "test-artifacts" / name
         self.artifacts.mkdir(parents=True, exist_ok=True)
         self.shots = iter(range(1, 1000))
+        # Every question an irreversible button asked (data-confirm), in order: the person reads it and says yes.
+        self.asked: list[str] = []
 
     def session(self, username: str | None) -> Any:
         """A new browser context, signed in as ``username`` (None: a visitor signed in as no one)."""
         page = self.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+        page.on("dialog", lambda dialog: (self.asked.append(dialog.message), dialog.accept()))
         if username:
             sign_in_browser(page, self.url, username, self.password)
         return page

@@ -36,10 +36,8 @@ def test_a_late_case_taken_out_and_the_trail_proved_in_the_browser(
     assert "不能再受理" in page.inner_text("[data-testid=vote-begun]")
     page.fill("[data-testid=defer] textarea[name=reason]", "受理时本年度评审会议已开始表决，请于下一年度重新申报")
     walk.snap(page, "office-desk-defer")
-    asked: list[str] = []
-    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     walk.press(page, "[data-testid=defer] button[type=submit]")
-    assert asked and "不可撤销" in asked[0]
+    assert walk.asked and "不可撤销" in walk.asked[-1]
     assert Application.objects.get(pk=late.pk).state == State.DEFERRED
     walk.snap(page, "office-deferred")
     page.context.close()

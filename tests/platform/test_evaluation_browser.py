@@ -40,6 +40,8 @@ def test_an_expert_scores_and_votes_in_the_browser(live_server: Any, browser: An
 
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     sign_in_browser(page, live_server.url, "expert", PASSWORD)
     page.click("a[href='/evaluation/expert/']")
     page.wait_for_selector("[data-testid=my-group]")
@@ -66,6 +68,7 @@ def test_an_expert_scores_and_votes_in_the_browser(live_server: Any, browser: An
     form.locator("input[value=for]").check()
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
+    assert asked == [f"确定对{code}投出所选的一票？投票后不能更改。"]  # the ballot asked before it was cast
     assert "已投票" in page.inner_text("[data-testid=ballots]")
     page.screenshot(path=str(ARTIFACTS / "04-voted.png"), full_page=True)
     assert BallotCast.objects.filter(expert=seat).count() == 1

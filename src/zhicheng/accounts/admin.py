@@ -11,6 +11,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhicheng.accounts.duties import DutyAdmin, DutyInline, with_duties
@@ -37,15 +38,24 @@ class ZhichengUserAdmin(DutyAdmin, UserAdmin[User]):
     # Who may do what is the roles' (Membership), never Django's superuser flag, groups or per-user permissions.
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("full_name", "email")}),
+        ("个人信息", {"fields": ("full_name", "email", "phone")}),
         ("状态", {"fields": ("is_active", "is_staff", "must_change_password", "last_login", "date_joined")}),
+        ("开户与停用", {"fields": ("enrolled_by", "disabled_reason", "disabled_at", "disabled_by")}),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "enrolled_by", "disabled_at", "disabled_by")
     change_password_form = ResetPasswordForm
 
     def save_model(self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool) -> None:
         if not change:  # a new account's password was chosen by the one who made it
             obj.must_change_password = True
+        if obj.is_active:
+            obj.disabled_at, obj.disabled_by, obj.disabled_reason = (
+                None,
+                None,
+                "",
+            )  # enabled again: history in the trail
+        elif obj.disabled_at is None:  # disabled here rather than on 账号管理: who and when are kept the same way
+            obj.disabled_at, obj.disabled_by = timezone.now(), request.user if isinstance(request.user, User) else None
         super().save_model(request, obj, form, change)
 
 

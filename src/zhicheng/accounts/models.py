@@ -115,6 +115,19 @@ class User(AbstractUser):
     # Set when someone else chose the password (an account made in the admin site or by `createsuperuser`, a
     # reset by the security administrator): the person must choose their own before anything else.
     must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+    phone = models.CharField("手机号码", max_length=11, blank=True)
+    # The organisation that opened the account (an employer for its staff, the committee office or the city HR
+    # bureau for the channels' reviewers and the experts): it may reset the password or disable the account.
+    enrolled_by = models.ForeignKey(
+        "Organisation", verbose_name="开户机构", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # An account is disabled (is_active False), never deleted: its cases, events and audit entries keep their
+    # author. Who disabled it, when and why stay on the account.
+    disabled_at = models.DateTimeField("停用时间", null=True, blank=True)
+    disabled_by = models.ForeignKey(
+        "self", verbose_name="停用人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    disabled_reason = models.CharField("停用原因", max_length=200, blank=True)
 
     objects: ClassVar[PeopleManager] = PeopleManager()
 

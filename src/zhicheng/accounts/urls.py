@@ -4,7 +4,7 @@ from django.urls import path
 from zhicheng.accounts import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/", views.SignIn.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("role/", views.switch_role, name="switch_role"),
     path("account/password/", views.PasswordChange.as_view(), name="password_change"),

@@ -5,7 +5,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -15,6 +16,34 @@ from django.views.decorators.http import require_POST
 from zhicheng.accounts import passwords, second_factor
 from zhicheng.accounts.middleware import SESSION_KEY
 from zhicheng.accounts.models import Membership, User
+
+DISABLED = "该账号已停用，不能登录；如有疑问，请联系为您开通账号的单位。"
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form; a disabled account (never deleted, ``records.people.disable``) is told so — but only
+    to someone who typed its right password, so the form tells a stranger nothing about which accounts exist."""
+
+    disabled_account = False
+    disabled_message = DISABLED
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except ValidationError:
+            username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            user = User.objects.filter(username=username, is_active=False).first() if username else None
+            if user is not None and password and user.check_password(password):
+                self.disabled_account = True
+            elif user is None:
+                # The same hashing work either way, so the answer's timing does not tell a disabled account apart.
+                User().set_password(password or "")  # as Django's ModelBackend does for an unknown user
+            raise
+
+
+class SignIn(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
 
 
 @login_required

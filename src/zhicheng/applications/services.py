@@ -40,6 +40,7 @@ from zhicheng.cases.labels import fact_label, problem_in_words
 from zhicheng.cases.locks import locked
 from zhicheng.cases.models import Application, State
 from zhicheng.cases.refusals import ActionRefused, check_lengths
+from zhicheng.cases.repeats import check_repeat
 from zhicheng.cases.workflow import TRANSITIONS, Transition, transition
 from zhicheng.policy.calendar import CalendarYearMissing
 from zhicheng.policy.engine import evaluate
@@ -376,14 +377,17 @@ def perform(
     reason: str = "",
     to: str = "applicant",
     today: dt.date | None = None,
+    seen: str = "",
 ) -> Application:
-    """Take one action of the workflow table on one application."""
+    """Take one action of the workflow table on one application; ``seen`` is the case's position on the page the
+    action was taken from (a repeat of a step already taken is answered, not done twice)."""
     today = today or clock.today()
     with transaction.atomic():
         application = locked(application_id)
         if not can_view(actor, application):
             raise ActionRefused("申报不存在或无权查看")
         t = transition(application.state, action)
+        check_repeat(application, actor, action, seen, moved=t is None)
         if t is not None and t.desk:
             raise ActionRefused("该操作在评委会受理环节办理")
         if t is None:

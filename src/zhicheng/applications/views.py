@@ -400,7 +400,12 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     actor = _actor(request)
     try:
         services.perform(
-            actor, pk, action, reason=request.POST.get("reason", ""), to=request.POST.get("to", "applicant")
+            actor,
+            pk,
+            action,
+            reason=request.POST.get("reason", ""),
+            to=request.POST.get("to", "applicant"),
+            seen=request.POST.get("seen", ""),
         )
     except ActionRefused as exc:
         refused(request, exc)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, QueryDict
 
 from zhicheng.accounts.models import Membership
-from zhicheng.cases.refusals import ActionRefused
+from zhicheng.cases.refusals import ActionRefused, AlreadyDone
 
 
 def acting(request: HttpRequest, roles: Collection[str]) -> Membership:
@@ -23,8 +23,9 @@ def acting(request: HttpRequest, roles: Collection[str]) -> Membership:
 
 
 def refused(request: HttpRequest, exc: ActionRefused) -> None:
+    say = messages.info if isinstance(exc, AlreadyDone) else messages.error
     for reason in exc.reasons:
-        messages.error(request, reason)
+        say(request, reason)
 
 
 def posted_date(data: QueryDict, name: str, label: str = "日期") -> dt.date:

@@ -13,6 +13,11 @@ class ActionRefused(Exception):
         super().__init__("；".join(reasons))
 
 
+class AlreadyDone(ActionRefused):
+    """The same action posted again (a double click, a reload after the answer): nothing is done twice and the
+    person is told the state the first one produced, as information rather than as an error."""
+
+
 def check_lengths(model: Any, **values: object) -> None:
     """Refuse, in Chinese and by field, text longer than its column keeps: the model's ``max_length`` (which takes
     the shared limits of policy/facts.py) is the one source, so the database never answers DataError (issue 10,

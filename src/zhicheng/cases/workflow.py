@@ -50,6 +50,31 @@ class Transition:
     needs_reason: bool = False
     desk: bool = False  # taken by the office's or the bureau's own services (intake, results), not services.perform
 
+    @property
+    def confirm(self) -> str:
+        """The question the button asks before the step, naming what cannot be undone."""
+        consequence = CONSEQUENCES.get(self.action, "")
+        return f"确定「{self.label}」？{consequence}"
+
+
+# What each step does that the person cannot take back: the button's confirmation names it (issue 11, item 6).
+CONSEQUENCES: dict[str, str] = {
+    "submit": "提交后由用人单位审核，在退回之前不能再修改申报材料。",
+    "withdraw": "撤回后本申报终止，不能恢复；如需申报须重新填写。",
+    "approve": "通过后申报转入下一环节，本环节不能再修改或撤回。",
+    "return": "申报将退回修改，理由对申报人可见。",
+    "reject": "本年度申报将终止，不能恢复，理由对申报人可见。",
+    "resubmit": "重新提交后转回退回前的环节审核。",
+    "submit_batch": "每年只报送一次，报送后不能撤回或补报。",
+    "accept": "受理后进入评审，不能撤销。",
+    "office_return": "退回后报送单位须在受理期内重新报送。",
+    "resubmit_to_office": "重新报送后由评委会办公室审核受理。",
+    "recognition": "认定结论录入后不能修改。",
+    "defer": "移出后本申报不参加本年度评审，不能撤销，理由对申报人可见。",
+    "confirm_granted": "确认后评审结果备案并发放证书，不能撤销。",
+    "confirm_not_granted": "确认后评审结果备案，不能撤销。",
+}
+
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(State.DRAFT, "submit", frozenset({Role.APPLICANT}), State.EMPLOYER_REVIEW, "submit", "提交用人单位"),

@@ -78,10 +78,15 @@ def year_meeting(year: int, *, lock: bool = True) -> Meeting:
     return meeting
 
 
+def vote_begun(year: int) -> bool:
+    return Meeting.objects.filter(year=year).exclude(status=Meeting.Status.PREPARING).exists()
+
+
 def before_the_vote(year: int) -> None:
     """A recusal, a new member or a new group changes who counts (R22): only before the meeting opens — a ballot
-    already cast cannot be taken out of the count, it is tied to no one."""
-    if Meeting.objects.filter(year=year).exclude(status=Meeting.Status.PREPARING).exists():
+    already cast cannot be taken out of the count, it is tied to no one. The office's page offers those buttons on
+    the same test (``vote_begun``)."""
+    if vote_begun(year):
         raise ActionRefused("评审会议已开始表决，不能再更改回避、委员或分组")
 
 

@@ -22,7 +22,7 @@ from zhicheng.evaluation.assignment import apply_assignment, assign_expert, expe
 from zhicheng.evaluation.caps import cap, pass_rate, recompute_caps
 from zhicheng.evaluation.experts import add_expert, declare_conflict, pin_conflict
 from zhicheng.evaluation.groups import build_groups, move_candidate, not_grouped, rename_group
-from zhicheng.evaluation.guards import can_view_office, expert_for
+from zhicheng.evaluation.guards import can_view_office, expert_for, vote_begun
 from zhicheng.evaluation.meeting import (
     cast_ballot,
     close_meeting,
@@ -74,9 +74,12 @@ def office(request: HttpRequest) -> HttpResponse:
         rows.append({"group": group, "candidates": candidates, "cap": cap(group), "rate": pass_rate(group)})
     meeting = Meeting.objects.filter(year=year).first()
     experts = list(Expert.objects.filter(year=year).select_related("user", "assignment__group"))
+    is_office = actor is not None and actor.role == Role.COMMITTEE_CLERK
     context: dict[str, Any] = {
         "year": year,
-        "is_office": actor is not None and actor.role == Role.COMMITTEE_CLERK,
+        "is_office": is_office,
+        # Groups, experts and recusals change only before the vote (R22): the buttons go when the service would refuse.
+        "can_arrange": is_office and not vote_begun(year),
         "groups": rows,
         "not_grouped": not_grouped(year),
         "all_groups": groups,

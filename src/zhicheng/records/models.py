@@ -25,6 +25,14 @@ class Profile(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "申报人信息"
+        # One person, one account: two clerks enrolling the same ID number at the same instant cannot both succeed.
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["id_number_digest"],
+                condition=~models.Q(id_number_digest=""),
+                name="one_profile_per_id_number",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.user)
