@@ -21,6 +21,10 @@ What a person reads is checked: the text of the page (not scripts or styles), th
 - a field without a label: an input, select or textarea (not hidden, not a button) with no ``<label>`` around it
   or pointing to it and no ``aria-label`` or ``title``.
 
+Not read as words: text inside ``<code>`` (a first password, a second-factor secret, a SHA-256 digest — codes a
+person copies sign by sign), an account's name, an acronym in capitals (PLC in a paper's title), a file's name as
+uploaded, and an ASCII value the page quotes back to the person who typed it (“abc”).
+
 Not walked: the Django admin site (Django's own pages, for the two administrators; our models' names there are
 Chinese, tested in test_organisations.py), the JSON API (for programs), and files that are not HTML (PDF, Excel,
 CSV, images: test_outputs.py reads them).
@@ -73,6 +77,8 @@ ALLOWED = {
     "Google",
     "Authenticator",
     "Zhicheng",
+    # keys a page tells a person to press
+    "Ctrl",
 }
 # Pages that are not read by a person as text, or are Django's own.
 USERNAMES: set[str] = set()  # the demo's account names, filled by the test
@@ -129,6 +135,7 @@ class Page(HTMLParser):
         self.forms: list[FormSeen] = []
         self.stack: list[str] = []
         self.skip = 0
+        self.code_depth = 0  # inside <code>/<kbd>/<samp>: a code copied sign by sign (a first password, a hash)
         self.label_depth = 0
         self.labelled_ids: set[str] = set()
         self.fields: list[tuple[str, dict[str, str], bool]] = []  # (tag, attrs, inside a label)
@@ -138,7 +145,7 @@ class Page(HTMLParser):
 
     def flush(self) -> None:
         text = " ".join("".join(self.buffer).split())
-        if text:
+        if text and not self.code_depth:
             self.texts.append(text)
         self.buffer = []
 
@@ -147,6 +154,8 @@ class Page(HTMLParser):
         self.flush()
         if tag in ("script", "style", "template"):
             self.skip += 1
+        if tag in ("code", "kbd", "samp"):
+            self.code_depth += 1
         if tag not in self.VOID:
             self.stack.append(tag)
         for name in READ_ATTRIBUTES:
@@ -188,6 +197,8 @@ class Page(HTMLParser):
         self.flush()
         if tag in ("script", "style", "template") and self.skip:
             self.skip -= 1
+        if tag in ("code", "kbd", "samp") and self.code_depth:
+            self.code_depth -= 1
         if tag == "label" and self.label_depth:
             self.label_depth -= 1
         if tag == "form":
