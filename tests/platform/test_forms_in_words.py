@@ -60,6 +60,8 @@ def test_a_title_series_is_chosen_by_its_name(world: World) -> None:
     client.force_login(applicant.user)
     page = client.get("/profile/titles/").content.decode()
     assert '<option value="economics">经济</option>' in page and '<option value="engineering"' in page
+    assert "转系列（专业）只能平级转换" in page  # the notice's words as help
+    assert "年度考核和任职期满考核" in client.get("/profile/annual_assessments/").content.decode()
 
 
 def test_the_new_application_lists_each_path_of_the_level_once_with_the_self_check(world: World) -> None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from zhicheng.cases.labels import (
+    FIELD_HELP,
     FIELD_LABELS,
     VALUE_LABELS,
     achievement_choices,
@@ -155,6 +156,12 @@ def _minimum(metadata: list[Any]) -> float | None:
 
 
 def _field(name: str, info: FieldInfo) -> forms.Field:
+    field = _bare_field(name, info)
+    field.help_text = FIELD_HELP.get(name.rsplit("__", 1)[-1], field.help_text)
+    return field
+
+
+def _bare_field(name: str, info: FieldInfo) -> forms.Field:
     label = FIELD_LABELS.get(name, name)
     inner, metadata = _unwrap(info.annotation)
     metadata = [*info.metadata, *metadata]

@@ -29,6 +29,7 @@ from zhicheng.cases.kinds import case_kind
 from zhicheng.cases.labels import (
     LEVEL_LABELS,
     OUTCOME_LABELS,
+    SECTION_HELP,
     STATUS_LABELS,
     VALUE_LABELS,
     achievement_items,
@@ -141,7 +142,7 @@ def profile_section(request: HttpRequest, key: str) -> HttpResponse:
             messages.error(request, "信息有误，未保存，请按提示修改")
     else:
         forms = SectionForms(section, facts)
-    context: dict[str, Any] = {"section": section, "forms": forms}
+    context: dict[str, Any] = {"section": section, "forms": forms, "section_help": SECTION_HELP.get(key, "")}
     if key == "achievements":
         # The notice's own text of every item, under the form: the applicant chooses from the list it names.
         items = achievement_items(current_pack())

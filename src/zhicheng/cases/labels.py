@@ -240,6 +240,22 @@ SECTION_LABELS = {
 }
 
 
+# The notice's own words, shown as help where the profile asks for what they define (quoted from the 2023 notice).
+FIELD_HELP: dict[str, str] = {
+    "front_line_since": "通知：基层一线是指国有企业和非公经济组织中在项目或施工现场直接从事或参与具体生产活动的专业技术人才"
+    "和高技能人才；或在县（市、区）以下事业单位工作的专业技术人才和高技能人才。",
+    "current_post_since": "通知：因岗位变动需转系列（专业）评审的，应在新的岗位上工作满1年以上，年度考核合格；"
+    "转系列（专业）只能平级转换，不能又转又晋升。",
+    "series": "通知：转系列（专业）只能平级转换，不能又转又晋升。",
+}
+SECTION_HELP: dict[str, str] = {
+    "annual_assessments": "通知：申报中、初级任职资格评审的专业技术人员，必须参加专业技术人员年度考核和任职期满考核，"
+    "且任职期内的考核结果都在合格以上等次。",
+    "continuing_education": "通知：专业技术人员参加继续教育情况作为申报评审职称的重要条件。",
+    "achievements": "通知：申报工程师、助理工程师，须具备“三（五）业绩成果条件”所列条件之一；请按通知所列选择。",
+}
+
+
 # The engine says each reason in Chinese and, for the command line's English readers, again in brackets: the
 # platform shows the Chinese only ("校验位错误 (wrong check digit)" → "校验位错误").
 _ENGLISH_ASIDE = re.compile(r"\s*[(（][A-Za-z][^()（）\u4e00-\u9fff]*[)）]")
