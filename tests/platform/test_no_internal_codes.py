@@ -95,6 +95,7 @@ _EMAIL_OR_URL = re.compile(
 _QUOTED_INPUT = re.compile(r"“[A-Za-z0-9_-]+”")
 _SNAKE = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w-])")
 _WORD = re.compile(r"(?<![A-Za-z0-9_\-./])[A-Za-z]{2,}(?![A-Za-z0-9_\-])")
+_KEBAB = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+)*-[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?![\w-])")
 _PYTHON = re.compile(r"(?<![A-Za-z0-9_])(?:None|True|False)(?![A-Za-z0-9_])")
 _FLOAT = re.compile(r"(?<![\d.])\d+\.0(?![\d.])|\d\.\d{5,}")
 _ONLY_CLAUSES = re.compile(rf"^[（(]?{CLAUSE}(?:\s*[、,，;；]\s*{CLAUSE})*[)）]?$")
@@ -236,6 +237,9 @@ def problems_in(text: str) -> list[str]:
     for m in _SNAKE.finditer(_QUOTED_INPUT.sub(" ", plain)):
         if m.group() not in USERNAMES:
             out.append(f"英文标识符 {m.group()!r}")
+    for m in _KEBAB.finditer(_QUOTED_INPUT.sub(" ", plain)):
+        out.append(f"英文标识符 {m.group()!r}")
+    words = _KEBAB.sub(" ", words)
     for m in _WORD.finditer(words):
         word = m.group()
         # An acronym in capitals (PLC, BIM in a paper's title) is a word of the trade; an account's name is what
@@ -428,6 +432,7 @@ def test_the_checks_find_what_they_are_meant_to_find() -> None:
         "号码有误 (wrong check digit)",
         "“None”无效",
         "apply_assignment",
+        "政策包 xinzhou-engineering-2023",
         "通过率 1.0",
         "3.5.1.1",
         "3.4.1、3.5.1.1",
