@@ -32,6 +32,7 @@ def test_achievements_are_chosen_from_the_notice_list_and_the_level_is_kept_only
         r'<option value="3\.5\.2\.2">（2）', page
     )
     assert "作为主要技术骨干及以上人员参与完成过1项市级以上科研项目" in page  # the notice's own text (3.5.1 (1))
+    assert 'list="achievement-roles"' in page and '<option value="项目负责人">' in page  # the roles 3.5 names
     for code in ("scope:", "award_kind:", "city_or_above</", "design_award</"):
         assert code not in page
     assert "成果级别" in page and "市级、行业及以上" in page and "优秀设计奖" in page

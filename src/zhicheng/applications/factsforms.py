@@ -218,6 +218,9 @@ def record_form(model: type[BaseModel]) -> type[forms.Form]:
     if model is F.Achievement:
         fields |= _achievement_fields(current_pack())
         fields["rank"].help_text = "仅专利、科技奖项（工程师业绩成果（13）至（15））需填写，须在前5名"
+        # The roles the notice names (3.5: 主持, 主要技术骨干) are offered; another role may still be typed.
+        fields["role"].widget.attrs["list"] = "achievement-roles"
+        fields["role"].help_text = "通知所称“主持”“主要技术骨干”的角色可从列表中选择"
         return type("AchievementForm", (_AchievementRow,), fields)
     return type(f"{model.__name__}Form", (forms.Form,), fields)
 

@@ -145,8 +145,14 @@ def profile_section(request: HttpRequest, key: str) -> HttpResponse:
     context: dict[str, Any] = {"section": section, "forms": forms, "section_help": SECTION_HELP.get(key, "")}
     if key == "achievements":
         # The notice's own text of every item, under the form: the applicant chooses from the list it names.
-        items = achievement_items(current_pack())
-        context |= {"notice_items": items, "first_ae": next((i for i, _, _ in items if i.startswith("3.5.2.")), "")}
+        pack = current_pack()
+        items = achievement_items(pack)
+        roles = pack.achievements.roles
+        context |= {
+            "notice_items": items,
+            "first_ae": next((i for i, _, _ in items if i.startswith("3.5.2.")), ""),
+            "roles": [*roles.host.names, *roles.backbone.names],
+        }
     return render(request, "applications/profile_section.html", context)
 
 
