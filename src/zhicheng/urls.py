@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("zhicheng.applications.urls")),
     path("", include("zhicheng.intake.urls")),
     path("evaluation/", include("zhicheng.evaluation.urls")),
+    path("settings/", include("zhicheng.evaluation.settings_urls")),
     path("", include("zhicheng.results.urls")),
     path("", include("zhicheng.guide.urls")),
 ]

@@ -26,13 +26,13 @@ def test_a_double_click_on_submit_makes_one_submission_and_no_error_page(
     live_server: Any, browser: Any, world: World
 ) -> None:
     employer = world.employer("原平市双击测试工程有限公司")
-    applicant = world.applicant("dbl", employer)
+    applicant = world.applicant("applicant", employer)  # the fixture profile that is complete
     app = services.create_application(
         applicant, level="engineer", path="engineer_bachelor", employer=employer, area=employer.area
     )
     services.applicant_pledge(applicant, app.pk)
     walk = Walk(live_server, browser, "safe-actions")
-    page = walk.session("dbl")
+    page = walk.session("applicant")
     answers: list[int] = []
     page.on("response", lambda r: answers.append(r.status) if "/do/submit/" in r.url else None)
     page.goto(f"{live_server.url}/applications/{app.pk}/")

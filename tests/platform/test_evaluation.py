@@ -312,7 +312,7 @@ def test_expert_pages_never_show_who_the_applicant_is_5b_R18(world: World) -> No
     assert client.get("/evaluation/").status_code == 403
 
 
-def test_expert_pool_title_and_term_R22(world: World) -> None:
+def test_expert_pool_title_and_term_R22_R25(world: World) -> None:
     office = office_clerk(world)
     m = world.person("expert", Role.EXPERT, None)
     kw: dict[str, Any] = {
@@ -323,14 +323,16 @@ def test_expert_pool_title_and_term_R22(world: World) -> None:
     }
     with pytest.raises(ActionRefused, match="每届任期不得超过3年"):
         add_expert(office, 2023, title="senior_engineer", term_end=dt.date(2026, 1, 2), **kw)
-    with pytest.raises(ActionRefused, match="工程师以上职称"):
+    with pytest.raises(ActionRefused, match="高级工程师及以上职称"):
         add_expert(office, 2023, title="assistant_engineer", term_end=dt.date(2025, 12, 31), **kw)
+    with pytest.raises(ActionRefused, match="高级工程师及以上职称"):  # R25: a senior title
+        add_expert(office, 2023, title="engineer", term_end=dt.date(2025, 12, 31), **kw)
     applicant = world.person("notexpert", Role.APPLICANT, None)
     with pytest.raises(ActionRefused, match="评审专家"):
         add_expert(office, 2023, title="engineer", term_end=dt.date(2025, 12, 31), **{**kw, "user": applicant.user})
     with pytest.raises(ActionRefused, match="评委会办公室"):
         add_expert(m, 2023, title="engineer", term_end=dt.date(2025, 12, 31), **kw)
-    made = add_expert(office, 2023, title="engineer", term_end=dt.date(2026, 1, 1), **kw)
+    made = add_expert(office, 2023, title="senior_engineer", term_end=dt.date(2026, 1, 1), **kw)
     assert made.term_end == dt.date(2026, 1, 1)
 
 
@@ -437,7 +439,7 @@ def test_pass_rate_caps_rank_by_score_5c(world: World) -> None:
     one_group(cases, [e for _, e in experts])
     cs = [Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2", "a3")]
     for (mm, _), c in ((x, c) for x in experts for c in cs):
-        submit_score(mm, c.pk, **sheet(defence=10 + 5 * cs.index(c)))
+        submit_score(mm, c.pk, **sheet(defence=20 + 2 * cs.index(c)))  # above the pass mark (R28)
     settings_ = year_settings(2023)
     settings_.pass_rates = {"default": 0.5}
     settings_.save()

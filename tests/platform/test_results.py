@@ -38,7 +38,7 @@ def voted(world: Any) -> dict[str, Any]:
     one_group(cases, [e for _, e in experts])
     cs = {u: Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2", "a3")}
     for (member, _), (u, c) in ((x, y) for x in experts for y in cs.items()):
-        submit_score(member, c.pk, **sheet(defence={"a1": 25, "a2": 20, "a3": 15}[u]))
+        submit_score(member, c.pk, **sheet(defence={"a1": 25, "a2": 22, "a3": 19}[u]))
     row = year_settings(2023)
     row.pass_rates = {"default": 0.67}
     row.save()

@@ -57,12 +57,18 @@ def test_impossible_date_and_negative_count(tmp_path: Path, capsys: pytest.Captu
     assert "work_summary.char_count" in err
 
 
-def test_unknown_specialty_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(
-        Path(EX1).read_text(encoding="utf-8").replace("name: 土木工程, work", "name: 航天工程, work"), "utf-8"
-    )
-    assert main(["check", str(bad)]) == 2
+def test_unknown_specialty_is_an_answer_R9(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """R9: a specialty under no category is not accepted (2.2) — an answer, every level ineligible; only a blank
+    specialty is bad input (exit 2)."""
+    source = Path(EX1).read_text(encoding="utf-8")
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text(source.replace("name: 土木工程, work", "name: 航天工程, work"), "utf-8")
+    assert main(["check", str(unknown)]) == 0
+    out = capsys.readouterr().out
+    assert "不予受理" in out and "2.2" in out
+    blank = tmp_path / "blank.yaml"
+    blank.write_text(source.replace("name: 土木工程, work", "name: ' ', work"), "utf-8")
+    assert main(["check", str(blank)]) == 2
     assert "specialty.name" in capsys.readouterr().err
 
 

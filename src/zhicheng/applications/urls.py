@@ -4,6 +4,7 @@ from zhicheng.applications import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("inbox/approve/", views.batch_approve, name="batch_approve"),
     path("profile/", views.profile, name="profile"),
     path("profile/check/", views.self_check, name="self_check"),
     path("profile/<slug:key>/", views.profile_section, name="profile_section"),

@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.models import Membership, Organisation, User
 from zhicheng.accounts.roles import OrgKind, Role
-from zhicheng.applications import services
+from zhicheng.applications import inbox, services
 from zhicheng.applications.factsforms import SECTION_BY_KEY, SECTIONS, SectionForms
 from zhicheng.applications.models import Evidence, EvidenceKind, Publicity
 from zhicheng.applications.permissions import (
@@ -39,8 +42,9 @@ from zhicheng.cases.labels import (
     problem_in_words,
 )
 from zhicheng.cases.models import Application, DecisionSnapshot, State
-from zhicheng.cases.pages import acting, posted_date, refused
+from zhicheng.cases.pages import PAGE_SIZE, acting, posted_date, refused
 from zhicheng.cases.refusals import ActionRefused
+from zhicheng.cases.workflow import REVIEWERS
 from zhicheng.policy.facts import FactsError
 from zhicheng.policy.pack import pack_for_year
 from zhicheng.policy.paths import PATHS
@@ -66,17 +70,71 @@ def _user(request: HttpRequest) -> User:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The to-do inbox: 待我办理 first, then 经办过的 and 全部, searched and filtered, a page at a time; above it
+    the role's tasks (applications.inbox)."""
     actor = _actor(request)
     if actor.role == Role.AUDIT_ADMIN:
         return redirect("audit")  # the audit administrator's work is the trail, and only the trail
-    applications = visible_applications(actor).select_related("applicant", "employer", "area").order_by("-updated_at")
-    state = request.GET.get("state")
-    if state in State.values:
-        applications = applications.filter(state=state)
-    context: dict[str, Any] = {"applications": applications[:200], "states": State.choices, "state": state}
+    context: dict[str, Any] = {"tasks": inbox.tasks(actor, clock.today()), "case_list": True}
     if actor.role == Role.APPLICANT:
         context["profile"] = Profile.objects.filter(user=_user(request)).first()
+    if actor.role in inbox.NO_CASE_LIST:
+        # An expert sees candidates by code only, in its evaluation tasks; no list of cases is theirs to read.
+        context["case_list"] = False
+        return render(request, "applications/dashboard.html", context)
+    tab = request.GET.get("tab") or "mine"
+    if tab not in dict(inbox.TABS):
+        tab = "mine"
+    filters = inbox.Filters.from_query(request.GET)
+    counts = {key: inbox.search(inbox.tab_queryset(actor, key), filters).count() for key, _ in inbox.TABS}
+    page = Paginator(inbox.listed(inbox.search(inbox.tab_queryset(actor, tab), filters)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context |= {
+        "tabs": [(key, name, counts[key]) for key, name in inbox.TABS],
+        "tab": tab,
+        "filters": filters,
+        "query": filters.query_string(),
+        "page": page,
+        "batch_approve": tab == "mine" and actor.role in REVIEWERS,
+    } | inbox.filter_choices(settings.ZHICHENG_YEAR)
     return render(request, "applications/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def batch_approve(request: HttpRequest) -> HttpResponse:
+    """批量审核通过: each selected case goes through services.perform on its own, checked and recorded one by one;
+    a case refused is named with its reason while the others go through."""
+    actor = _actor(request)
+    if actor.role not in REVIEWERS:
+        messages.error(request, "只有审核单位的审核人可以批量审核通过")
+        return redirect("dashboard")
+    ids = sorted({int(v) for v in request.POST.getlist("application") if v.isdigit() and len(v) <= 9})
+    if not ids:
+        messages.error(request, "请先勾选要审核通过的申报")
+        return redirect(_back_to_inbox(request))
+    names = {
+        a.pk: f"{a.applicant}（申报#{a.pk}）"
+        for a in visible_applications(actor).filter(pk__in=ids).select_related("applicant")
+    }
+    done: list[str] = []
+    for pk in ids:
+        try:
+            services.perform(actor, pk, "approve", reason=request.POST.get("reason", ""))
+        except ActionRefused as exc:
+            messages.error(request, f"{names.get(pk, f'申报#{pk}')}未通过审核：{'；'.join(exc.reasons)}")
+        else:
+            done.append(names[pk])
+    if done:
+        messages.success(request, f"已审核通过{len(done)}份：{'、'.join(done)}")
+    return redirect(_back_to_inbox(request))
+
+
+def _back_to_inbox(request: HttpRequest) -> str:
+    """Back to the list the clerk worked from (only a query string of our own inbox, never another address)."""
+    query = inbox.Filters.from_query(request.POST).query_string()
+    return f"{reverse('dashboard')}?tab=mine{'&' + query if query else ''}"
 
 
 # ── the applicant's profile ──────────────────────────────────────────────────────────────────────────────
@@ -366,13 +424,16 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             decision = None
     profile = Profile.objects.filter(user=application.applicant).first()
     publicities = {p.kind: p for p in application.publicities.all()}
+    events = list(application.events.select_related("actor", "organisation"))
+    steps = list(application.steps.select_related("organisation"))
     context = {
         "application": application,
         "profile": profile,
         "snapshot": snapshot,
         "snapshots": DecisionSnapshot.objects.filter(application=application).values("stage", "outcome", "created_at"),
-        "events": application.events.select_related("actor", "organisation"),
-        "steps": application.steps.select_related("organisation"),
+        "events": events,
+        "steps": steps,
+        "whereabouts": inbox.where_is(application, steps, events),
         "route": ROUTES.get(application.route),
         "case_kind": case_kind(application),
         "entrustment": services.entrustment_of(application) if application.entrusted else None,

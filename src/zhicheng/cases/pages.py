@@ -13,6 +13,10 @@ from django.http import HttpRequest, QueryDict
 from zhicheng.accounts.models import Membership
 from zhicheng.cases.refusals import ActionRefused, AlreadyDone
 
+# Rows a list page shows at once (the inbox's tabs, the desk, the channels' lists, the registers): a county's 400
+# cases are 8 pages, never one long scroll; each page is fetched with a fixed number of queries.
+PAGE_SIZE = 50
+
 
 def acting(request: HttpRequest, roles: Collection[str]) -> Membership:
     """The actor's membership, refused (403) unless its role is one of ``roles``."""

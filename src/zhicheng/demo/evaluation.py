@@ -26,10 +26,10 @@ EXPERTS = [
     ("expert2", "李秀英", 1, "professor_senior_engineer", "山西省建筑科学研究院"),
     ("expert3", "赵志刚", 1, "senior_engineer", "忻州市建设工程有限公司"),
     ("expert4", "刘丽娟", 4, "senior_engineer", "山西机电职业技术学院"),
-    ("expert5", "陈国强", 1, "engineer", "忻州市水利勘测设计院"),
+    ("expert5", "陈国强", 1, "senior_engineer", "忻州市水利勘测设计院"),
 ]
 # The demo's groups hold one candidate each, and a cap is the rate times the group's size rounded down: any rate
-# below 1 would let no one pass. The office sets the year's real rates in the admin.
+# below 1 would let no one pass. The office sets the year's real rates on its year settings page (年度设置).
 DEMO_PASS_RATES = {"default": 1.0, "grassroots": 1.0}
 
 
@@ -76,7 +76,7 @@ def load(stdout: Writer) -> None:
         apply_assignment(office, year, {row.group.pk: [e.pk for e in row.experts] for row in plan})
     settings_row = year_settings(year)
     if not settings_row.pass_rates:
-        # The notice gives no figure (5c): these are the demo's, for the office to replace in the admin.
+        # The notice gives no figure (5c): these are the demo's, for the office to replace on its year settings page.
         settings_row.pass_rates = DEMO_PASS_RATES
         settings_row.save()
     stdout.write(f"评审演示数据：专家{len(EXPERTS)}人，答辩组{len(groups)}个（密码 {DEMO_PASSWORD}）\n")

@@ -21,7 +21,8 @@ from zhicheng.evaluation.models import (
     Expert,
 )
 from zhicheng.round.clock import add_years
-from zhicheng.round.year import year_pack
+from zhicheng.round.parameters import TITLE_NAMES
+from zhicheng.round.year import committee_param, year_pack
 
 
 def add_expert(
@@ -37,16 +38,17 @@ def add_expert(
     organisation: Organisation | None = None,
     area: Area | None = None,
 ) -> Expert:
-    """A member of the year's committee: holds the expert role, a title of at least the pack's minimum, a term of at
-    most its years (R22); the platform's conflicts with the candidates are found at once."""
+    """A member of the year's committee: holds the expert role, a title of at least the year's minimum (R25: a
+    senior title), a term of at most the year's years (R25); the platform's conflicts with the candidates are found
+    at once. Both bounds are the office's year settings, the pack's values by default."""
     office_only(actor, "管理评审专家库")
     pack = year_pack(year)
-    max_years = pack.param("evaluation.expert_max_term_years").value
-    min_title = pack.param("evaluation.expert_min_title").value
+    max_years = int(committee_param(year, "expert_max_term_years"))
+    min_title = str(committee_param(year, "expert_min_title"))
     if not Membership.objects.filter(user_id=user.pk, role=Role.EXPERT).exists():
         raise ActionRefused("该用户没有“评审专家”角色")
     if title not in TITLE_RANK or TITLE_RANK[title] < TITLE_RANK[min_title]:
-        raise ActionRefused("评审专家须具有工程师以上职称")
+        raise ActionRefused(f"评审专家须具有{TITLE_NAMES.get(min_title, min_title)}及以上职称")
     if specialty_category not in pack.categories:
         raise ActionRefused("专业类别无效")
     if term_end < term_start:

@@ -27,14 +27,14 @@ from zhicheng.policy.pack import Pack
 from zhicheng.records.facts import engine_facts
 from zhicheng.records.models import Profile
 from zhicheng.round.clock import full_years
-from zhicheng.round.year import year_pack
+from zhicheng.round.year import committee_param, year_pack
 
 
-def grassroots(facts: Facts, pack: Pack) -> tuple[bool, str]:
+def grassroots(facts: Facts, pack: Pack, need: int) -> tuple[bool, str]:
     """Long on the grassroots front line (3.2.1d: enterprises' project or site posts, institutions at county level or
-    below) or in a remote hardship area (5c). "Long" is the pack's ``grassroots_min_years`` (the notice gives none)."""
+    below) or in a remote hardship area (5c). "Long" is ``need`` years, the year's ``grassroots_min_years`` that the
+    office sets (R23: the notice gives none)."""
     emp = facts.employment
-    need = pack.param("evaluation.grassroots_min_years").value
     on = pack.reference_date
     remote = emp.remote_area_years or 0
     if remote >= need:
@@ -92,6 +92,7 @@ def build_groups(actor: Membership, year: int) -> list[Group]:
     office_only(actor, "编排答辩组")
     pack = year_pack(year)
     prefix = pack.param("evaluation.candidate_code_prefix").value
+    need = int(committee_param(year, "grassroots_min_years"))  # as set now: a later change is for later groupings
     with transaction.atomic():
         if Meeting.objects.filter(year=year).exclude(status=Meeting.Status.PREPARING).exists():
             raise ActionRefused("评审会议已开始表决，不能再编排答辩组（新受理的申报未经答辩不能参加表决）")
@@ -108,7 +109,7 @@ def build_groups(actor: Membership, year: int) -> list[Group]:
             if app.pk in taken or decided_without_defence(app):
                 continue  # recognitions and technicians are decided on the record (3.10, 3.3b, 3.2.1c)
             facts = engine_facts(Profile.objects.get(user=app.applicant), app.year)
-            is_grassroots, basis = grassroots(facts, pack)
+            is_grassroots, basis = grassroots(facts, pack, need)
             summary = (facts.work_summary.text if facts.work_summary else None) or ""
             defence = (facts.defence_paper.text if facts.defence_paper else None) or ""
             materials, title_flags = expert_materials(facts, app)
@@ -122,7 +123,7 @@ def build_groups(actor: Membership, year: int) -> list[Group]:
                 summary_text=summary,
                 defence_text=defence,
                 hits=text_flags(summary, defence, facts, app) + title_flags,
-                computed={"items": computed_items(facts, pack), "materials": materials},
+                computed={"items": computed_items(facts, pack, year), "materials": materials},
             )
             made.append(candidate)
         find_conflicts(made, list(Expert.objects.filter(year=year)))

@@ -34,7 +34,7 @@ from zhicheng.evaluation.models import (
     Expert,
     Meeting,
 )
-from zhicheng.evaluation.scoring import score_summary
+from zhicheng.evaluation.scoring import failed_defence, score_summary
 from zhicheng.round import milestones
 from zhicheng.round.year import committee_fraction, lock_year
 
@@ -113,15 +113,23 @@ def open_meeting(actor: Membership, year: int) -> Meeting:
             )
         meeting.status, meeting.opened_at = Meeting.Status.OPEN, timezone.now()
         meeting.save()
-        milestones.reach(year, milestones.MEETING_OPENED, actor.user)
+        if not milestones.reached(year, milestones.MEETING_OPENED):  # a later sitting of the same meeting (R27)
+            milestones.reach(year, milestones.MEETING_OPENED, actor.user)
         log_event(actor, year, "open_meeting", present=present, members=members)
     return meeting
 
 
 def voting_candidates(expert: Expert, meeting: Meeting) -> list[Candidate]:
-    """What a present expert votes on: every candidate of the year but those they recuse from."""
+    """What a present expert votes on: every candidate of the year but those they recuse from and those below the
+    defence's pass mark (R28)."""
     recused = set(expert.conflicts.values_list("candidate_id", flat=True))
-    return [c for c in Candidate.objects.filter(year=meeting.year).order_by("code") if c.pk not in recused]
+    return [
+        c
+        for c in Candidate.objects.filter(year=meeting.year).order_by("code")
+        if c.pk not in recused
+        and not failed_defence(c)  # R28: below the defence's pass mark, not put to the vote
+        and c.passed_vote is None  # R27: decided at an earlier sitting, never voted on twice
+    ]
 
 
 def has_voted(expert: Expert, meeting: Meeting, candidate: Candidate) -> bool:
@@ -147,6 +155,10 @@ def cast_ballot(actor: Membership, year: int, candidate_id: int, choice: str) ->
             raise ActionRefused("参评人员不存在")
         if has_conflict(expert, candidate):
             raise ActionRefused("您与该参评人员存在回避情形，不参加表决")
+        if failed_defence(candidate):
+            raise ActionRefused("该参评人员答辩成绩未达到合格分数线，答辩未通过，不提交表决")
+        if candidate.passed_vote is not None:
+            raise ActionRefused("该参评人员已在本次评审会议的前次会上表决，不能再次表决")
         if has_voted(expert, meeting, candidate):
             raise ActionRefused("您已对该参评人员投过票，不能重复投票")
         try:
@@ -180,6 +192,9 @@ def tally(meeting: Meeting) -> list[Tally]:
     for c in Candidate.objects.filter(year=meeting.year).order_by("code"):
         recused = set(c.conflicts.values_list("expert_id", flat=True)) & present
         eligible = len(present) - len(recused)
+        if c.passed_vote is not None and c.eligible_voters is not None:
+            # Decided at an earlier sitting (R27): counted against the experts present then, not now.
+            eligible = c.eligible_voters
         counts = {k: 0 for k in Ballot.Choice.values}
         for choice in Ballot.objects.filter(meeting=meeting, candidate=c).values_list("choice", flat=True):
             counts[choice] += 1
@@ -219,10 +234,12 @@ def close_meeting(actor: Membership, year: int) -> Meeting:
         meeting.save()
         _shuffle_ballots(meeting)
         counts = {t.candidate.pk: t for t in tally(meeting)}
-        for c in Candidate.objects.select_for_update().filter(year=year).order_by("pk"):
+        # Only the candidates of this sitting: those decided at an earlier one keep their result (R27).
+        for c in Candidate.objects.select_for_update().filter(year=year, passed_vote__isnull=True).order_by("pk"):
             t = counts[c.pk]
             c.votes_for, c.votes_against, c.votes_abstain = t.votes_for, t.against, t.abstain
-            c.eligible_voters, c.passed_vote = t.eligible, t.passed
+            # R28: a candidate below the defence's pass mark failed the defence (7.2a) and was not voted on.
+            c.eligible_voters, c.passed_vote = t.eligible, t.passed and not failed_defence(c)
             c.score = score_summary(c).final
             c.save()
         apply_caps(year)
@@ -242,3 +259,43 @@ def record_opinion(actor: Membership, candidate_id: int, opinion: str) -> Candid
         candidate.save()
         log_event(actor, candidate.year, "opinion", candidate)
     return candidate
+
+
+def vote_not_held(year: int, meeting: Meeting) -> list[Candidate]:
+    """Candidates put to the vote on whom no ballot was cast at the closed sitting (R27): their vote was not held."""
+    cast = set(BallotCast.objects.filter(meeting=meeting).values_list("candidate_id", flat=True))
+    return [
+        c
+        for c in Candidate.objects.filter(year=year).order_by("code")
+        if c.pk not in cast and not failed_defence(c) and c.passed_vote is not None
+    ]
+
+
+def sit_again(actor: Membership, year: int, held_on: dt.date) -> Meeting:
+    """A later sitting of the year's one meeting (R27) for the candidates whose vote was not held: attendance is
+    recorded again and the quorum checked again when it opens; every candidate already voted on keeps that
+    result and is never voted on twice. Not once the results are public."""
+    office_only(actor, "安排评审会议再次开会")
+    with transaction.atomic():
+        lock_year(year)
+        meeting = year_meeting(year)
+        if meeting.status != Meeting.Status.CLOSED:
+            raise ActionRefused("评审会议尚未结束表决，不需要再次开会")
+        if results_posted(year):
+            raise ActionRefused("评审结果已公示，评审会议不能再次开会")
+        if held_on <= meeting.held_on:
+            raise ActionRefused("再次开会的日期须晚于前次会议日期")
+        pending = vote_not_held(year, meeting)
+        if not pending:
+            raise ActionRefused("所有参评人员均已表决；每位参评人员只表决一次，评审会议不能再次开会")
+        for c in pending:
+            c.votes_for = c.votes_against = c.votes_abstain = c.eligible_voters = None
+            c.passed_vote = c.within_cap = c.rank_in_group = None
+            c.tie_at_cap = False
+            c.save()
+        meeting.status, meeting.held_on = Meeting.Status.PREPARING, held_on
+        meeting.opened_at = meeting.closed_at = None
+        meeting.save()
+        meeting.present.clear()
+        log_event(actor, year, "sit_again", held_on=held_on.isoformat(), candidates=[c.code for c in pending])
+    return meeting

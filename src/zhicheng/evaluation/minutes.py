@@ -7,6 +7,7 @@ import hashlib
 import io
 
 from django.db import transaction
+from django.utils import timezone
 
 from zhicheng.accounts.models import Membership
 from zhicheng.cases.refusals import ActionRefused
@@ -18,13 +19,17 @@ from zhicheng.evaluation.models import (
     Meeting,
     Minutes,
 )
+from zhicheng.evaluation.scoring import defence_pass_mark, failed_defence
+from zhicheng.round.clock import zh_date
 
 
 def _result(c: Candidate) -> str:
     if c.passed_vote is None:
         return "—"
+    if failed_defence(c):
+        return "答辩未通过（未达合格分数线，未提交表决）"
     if not c.passed_vote:
-        return "未通过"
+        return "评委会表决未通过"
     return "通过" if c.within_cap else "表决通过，超出本组通过率"
 
 
@@ -46,9 +51,16 @@ def minutes_pdf(meeting: Meeting) -> bytes:
     present = set(meeting.present.values_list("pk", flat=True))
     title = f"{meeting.year}年度工程系列中、初级职称评审委员会评审会议纪要"
     story: list[object] = [p(title, head), Spacer(1, 8)]
-    opened = f"{meeting.opened_at:%Y年%m月%d日 %H:%M}" if meeting.opened_at else "—"
-    closed = f"{meeting.closed_at:%Y年%m月%d日 %H:%M}" if meeting.closed_at else "—"
-    story.append(p(f"会议日期：{meeting.held_on:%Y年%m月%d日}；表决开始：{opened}；表决结束：{closed}", text))
+    # R30: the times stored are UTC; the minutes print them in Beijing time, as every page does.
+    opened = f"{timezone.localtime(meeting.opened_at):%Y年%m月%d日 %H:%M}" if meeting.opened_at else "—"
+    closed = f"{timezone.localtime(meeting.closed_at):%Y年%m月%d日 %H:%M}" if meeting.closed_at else "—"
+    story.append(p(f"会议日期：{zh_date(meeting.held_on)}；表决开始：{opened}；表决结束：{closed}（北京时间）", text))
+    story.append(
+        p(
+            f"答辩合格分数线：{defence_pass_mark(meeting.year).normalize():f}分（低于此分数为答辩未通过，不提交表决）。",
+            text,
+        )
+    )
     story.append(
         p(
             f"出席情况：评委会委员{len(members)}人，出席{len(present)}人。"

@@ -279,6 +279,7 @@ EVENT_LABELS = {
     "recompute_caps": "按通过率重新排序",
     "rename_group": "修改组名",
     "score": "专家评分",
+    "sit_again": "评审会议再次开会（未表决的参评人员）",
 }
 
 

@@ -26,17 +26,26 @@ from zhicheng.evaluation.models import (
 from zhicheng.policy.facts import Facts
 from zhicheng.policy.pack import Pack, RubricItem
 from zhicheng.round.clock import full_years
-from zhicheng.round.year import committee_param, year_pack
+from zhicheng.round.year import committee_param, year_pack, year_settings
 
 TWO = Decimal("0.01")
 
 
-def computed_items(facts: Facts, pack: Pack) -> dict[str, dict[str, Any]]:
+def rubric(year: int, kind: str) -> list[RubricItem]:
+    """The year's scoring sheet (5a): the pack's items with the maxima the office set in the year settings before
+    scoring opened (R24); ``kind`` is "defence" or "quantified"."""
+    items: list[RubricItem] = year_pack(year).param(f"evaluation.{kind}_rubric").value
+    maxima = (year_settings(year).parameters or {}).get("rubric_max", {}).get(kind, {})
+    return [i.model_copy(update={"max": int(maxima[i.id])}) if i.id in maxima else i for i in items]
+
+
+def computed_items(facts: Facts, pack: Pack, year: int | None = None) -> dict[str, dict[str, Any]]:
     """The quantified items read from the stored facts (5a), each with its basis; kept with the candidate so that a
-    later change of the profile does not move a score silently."""
+    later change of the profile does not move a score silently. With ``year``, the year's maxima (R24)."""
     out: dict[str, dict[str, Any]] = {}
     on = pack.reference_date
-    for item in pack.param("evaluation.quantified_rubric").value:
+    items = rubric(year, "quantified") if year is not None else pack.param("evaluation.quantified_rubric").value
+    for item in items:
         if item.source != "computed":
             continue
         pts, basis = _compute(item, facts, pack, on)
@@ -91,8 +100,8 @@ def _sheet(
     candidate: Candidate, pack: Pack, defence: dict[str, Any], quantified: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, str], Decimal, dict[str, dict[str, Any]], Decimal]:
     """Validate one sheet against the year's rubrics; the quantified total is on 100 with the grassroots weights."""
-    d_items: list[RubricItem] = pack.param("evaluation.defence_rubric").value
-    q_items: list[RubricItem] = pack.param("evaluation.quantified_rubric").value
+    d_items = rubric(candidate.year, "defence")
+    q_items = rubric(candidate.year, "quantified")
     unknown = set(defence) - {i.id for i in d_items} | set(quantified) - {i.id for i in q_items}
     if unknown:
         raise ActionRefused("评分表中有未知项目：" + "、".join(sorted(unknown)))
@@ -255,3 +264,15 @@ def score_summary(candidate: Candidate) -> ScoreSummary:
         _q(final),
         missing,
     )
+
+
+def defence_pass_mark(year: int) -> Decimal:
+    """The defence's pass mark on its own 100 (R28), as the office set it for the year (the pack's 60 by default)."""
+    return Decimal(str(committee_param(year, "defence_pass_mark")))
+
+
+def failed_defence(candidate: Candidate) -> bool:
+    """Below the pass mark on the panel's mean defence score (R28, 7.2a): not put to the vote. A candidate not yet
+    scored has not failed; the mark cannot change once the vote has opened (the year settings refuse it)."""
+    mean = score_summary(candidate).mean
+    return mean is not None and mean < defence_pass_mark(candidate.year)

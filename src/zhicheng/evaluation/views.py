@@ -31,7 +31,9 @@ from zhicheng.evaluation.meeting import (
     prepare_meeting,
     record_attendance,
     record_opinion,
+    sit_again,
     tally,
+    vote_not_held,
     voting_candidates,
 )
 from zhicheng.evaluation.minutes import archive_minutes
@@ -47,7 +49,8 @@ from zhicheng.evaluation.models import (
     Minutes,
     Score,
 )
-from zhicheng.evaluation.scoring import correct_score, score_summary, submit_score
+from zhicheng.evaluation.scoring import correct_score, rubric, score_summary, submit_score
+from zhicheng.evaluation.year_settings import percent
 from zhicheng.round.year import year_pack, year_settings
 
 
@@ -71,7 +74,10 @@ def office(request: HttpRequest) -> HttpResponse:
         candidates = []
         for c in group.candidates.select_related("application__applicant", "application__employer").order_by("code"):
             candidates.append({"c": c, "summary": score_summary(c), "flags": needs_fixing(c)})
-        rows.append({"group": group, "candidates": candidates, "cap": cap(group), "rate": pass_rate(group)})
+        rate = pass_rate(group)
+        rows.append(
+            {"group": group, "candidates": candidates, "cap": cap(group), "rate": rate, "rate_shown": percent(rate)}
+        )
     meeting = Meeting.objects.filter(year=year).first()
     experts = list(Expert.objects.filter(year=year).select_related("user", "assignment__group"))
     is_office = actor is not None and actor.role == Role.COMMITTEE_CLERK
@@ -95,6 +101,7 @@ def office(request: HttpRequest) -> HttpResponse:
         "meeting": meeting,
         "present": set(meeting.present.values_list("pk", flat=True)) if meeting else set(),
         "tally": tally(meeting) if meeting and meeting.status == Meeting.Status.CLOSED else None,
+        "not_held": vote_not_held(year, meeting) if meeting and meeting.status == Meeting.Status.CLOSED else [],
         "casts": meeting.casts.count() if meeting else 0,
         "minutes": Minutes.objects.filter(meeting=meeting).defer("pdf") if meeting else [],
         "rates": year_settings(year).pass_rates,
@@ -178,6 +185,9 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
         elif what == "close":
             close_meeting(actor, year)
             done = "表决结束，已计票并生成会议纪要"
+        elif what == "sit_again":
+            sit_again(actor, year, posted_date(data, "held_on", "再次开会日期"))
+            done = "已安排再次开会：请登记出席后宣布开会，对未表决的参评人员进行表决"
         elif what == "caps":
             recompute_caps(actor, year)
             done = "已按通过率重新排序"
@@ -260,11 +270,10 @@ def expert_candidate(request: HttpRequest, code: str) -> HttpResponse:
     computed = (candidate.computed or {}).get("items", {})
     q_items = [
         {"item": i, "computed": computed.get(i.id), "given": (current.quantified.get(i.id) if current else None)}
-        for i in pack.param("evaluation.quantified_rubric").value
+        for i in rubric(candidate.year, "quantified")
     ]
     d_items = [
-        {"item": i, "given": current.defence.get(i.id) if current else None}
-        for i in pack.param("evaluation.defence_rubric").value
+        {"item": i, "given": current.defence.get(i.id) if current else None} for i in rubric(candidate.year, "defence")
     ]
     return render(
         request,

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -16,7 +18,7 @@ from zhicheng.applications.models import Entrustment
 from zhicheng.applications.permissions import visible_applications
 from zhicheng.cases.kinds import case_kind, decided_without_defence
 from zhicheng.cases.models import Application, State
-from zhicheng.cases.pages import acting, posted_date, refused
+from zhicheng.cases.pages import PAGE_SIZE, acting, posted_date, refused
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.cases.workflow import CHANNELS
 from zhicheng.documents.workbooks import ImportProblem
@@ -43,6 +45,8 @@ def channel(request: HttpRequest) -> HttpResponse:
             "year": year,
             "window": window_state(year),
             "ready": ready,
+            # The whole list is submitted at once (6.1.3); the page shows it a page at a time.
+            "ready_page": Paginator(ready, PAGE_SIZE).get_page(request.GET.get("page")),
             "batches": [(b, b.applications.select_related("applicant", "employer")) for b in batches],
             # One batch a year for a county or a department (6.1.3); one per entrustment letter for the bureau (7.1).
             "can_submit": bool(ready) and (by_letter or not batches),
@@ -128,10 +132,16 @@ OFFICE = frozenset({Role.COMMITTEE_CLERK})
 def office(request: HttpRequest) -> HttpResponse:
     acting(request, OFFICE)
     year = settings.ZHICHENG_YEAR
-    batches = SubmissionBatch.objects.filter(year=year).select_related("channel").order_by("submitted_at")
+    batches = (
+        SubmissionBatch.objects.filter(year=year)
+        .select_related("channel")
+        .annotate(size=Count("entries"))
+        .order_by("submitted_at")
+    )
     apps = Application.objects.filter(batch_entry__batch__year=year).select_related(
         "applicant", "employer", "batch_entry__batch__channel"
     )
+    page = Paginator(apps.order_by("batch_entry__batch", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "intake/office.html",
@@ -139,7 +149,8 @@ def office(request: HttpRequest) -> HttpResponse:
             "year": year,
             "window": window_state(year),
             "batches": batches,
-            "applications": apps.order_by("batch_entry__batch", "pk"),
+            "applications": page,
+            "page": page,
         },
     )
 

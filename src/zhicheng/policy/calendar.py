@@ -23,8 +23,8 @@ class CalendarYearMissing(LookupError):
     def __init__(self, year: int) -> None:
         self.year = year
         super().__init__(
-            f"{year}年的节假日安排尚未录入：请管理员按国务院办公厅{year}年部分节假日安排的通知录入放假和调休上班日期"
-            f" (no working-day arrangement on record for {year})"
+            f"{year}年的节假日安排尚未录入：请评委会办公室在“年度设置”的节假日安排中，"
+            f"按国务院办公厅{year}年部分节假日安排的通知录入放假和调休上班日期"
         )
 
 

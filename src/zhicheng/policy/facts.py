@@ -499,30 +499,17 @@ def _problem(error: Any) -> tuple[str, str]:
 
 
 def check_against_pack(facts: Facts, pack: Pack) -> list[tuple[str, str]]:
-    """Problems that need the year's catalogue to see: an unknown specialty or achievement clause."""
+    """Problems that need the year's catalogue to see: an unknown achievement clause, a specialty left blank. A
+    specialty under no category, or a category the notice does not have, is not bad input (R9): it is an answer,
+    every level ineligible under 2.2 (specialty_in_catalogue)."""
     problems: list[tuple[str, str]] = []
     sp = facts.specialty
-    if sp.category is not None and sp.category not in pack.categories:
-        problems.append(
-            ("specialty.category", f"没有第{sp.category}类专业 (no such category; 1–{len(pack.categories)})")
-        )
-    elif sp.name is not None:
-        if sp.category is not None:
-            cat = pack.categories[sp.category]
-            if sp.name not in pack.category_names[sp.category] and not _open_somewhere(cat):
-                home = [c.name for n, c in pack.categories.items() if sp.name in pack.category_names[n]]
-                where = f"，它属于{'、'.join(home)}" if home else "，不属于通知所列专业范围（2.2）"
-                problems.append(("specialty.name", f"「{sp.name}」不在{cat.name}中{where} (not in this category)"))
-        elif not any(sp.name in names for names in pack.category_names.values()):
-            problems.append(("specialty.name", f"「{sp.name}」不属于通知所列专业范围（2.2）(unknown specialty)"))
+    if sp.name is not None and not sp.name.strip():
+        problems.append(("specialty.name", "申报专业不能为空白"))
     for i, ach in enumerate(facts.achievements or []):
         if ach.clause is not None and ach.clause not in pack.achievement_ids:
             problems.append((f"achievements[{i}].clause", f"「{ach.clause}」不是业绩成果条款（3.5）"))
     return problems
-
-
-def _open_somewhere(cat: Any) -> bool:
-    return bool(cat.open or any(g.open for g in cat.groups))
 
 
 def load_facts(data: Any, pack: Pack | None = None) -> Facts:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
 from zhicheng.cases.labels import LEVEL_LABELS
-from zhicheng.cases.pages import acting, refused
+from zhicheng.cases.pages import PAGE_SIZE, acting, refused
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.documents.workbooks import ImportProblem
 from zhicheng.records import integrity
@@ -50,12 +51,15 @@ def outcomes(request: HttpRequest) -> HttpResponse:
                     messages.error(request, f"有{len(report.problems)}处问题，未导入任何记录；请改正后重新导入")
                 else:
                     messages.success(request, f"已导入{report.written}条记录")
-    records = EvaluationOutcome.objects.order_by("-year", "name")
+    records = Paginator(EvaluationOutcome.objects.order_by("-year", "name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "records/outcomes.html",
         {
             "records": records,
+            "page": records,
             "report": report,
             "can_import": actor.role == Role.COMMITTEE_CLERK,
             "levels": LEVEL_LABELS,
@@ -72,12 +76,12 @@ def outcomes_template(request: HttpRequest) -> HttpResponse:
 
 
 def _register(request: HttpRequest, actor: Membership, form: IntegrityForm, status: int = 200) -> HttpResponse:
-    records = integrity.visible_records(actor)
+    records = Paginator(integrity.visible_records(actor), PAGE_SIZE).get_page(request.GET.get("page"))
     integrity.log_view(actor, "诚信档案")
     return render(
         request,
         "records/integrity.html",
-        {"records": records, "form": form, "can_record": actor.role == Role.COMMITTEE_CLERK},
+        {"records": records, "page": records, "form": form, "can_record": actor.role == Role.COMMITTEE_CLERK},
         status=status,
     )
 

@@ -17,6 +17,7 @@ from zhicheng.cases.events import record_event
 from zhicheng.cases.models import Application, State
 from zhicheng.cases.refusals import ActionRefused, check_lengths
 from zhicheng.evaluation.models import Candidate, Meeting
+from zhicheng.evaluation.outcome import failure_of
 from zhicheng.intake.models import RecognitionDecision
 from zhicheng.policy.calendar import CalendarYearMissing
 from zhicheng.policy.pack import pack_for_year
@@ -248,7 +249,7 @@ def confirm_results(actor: Membership, year: int, *, filing_document: str, today
                 )
             if before == State.RECOGNITION_DECIDED and not granted:
                 continue  # 7.2 binds evaluation (评审), not a recognition or determination refused
-            record_outcome(actor, app, _outcome(granted))
+            record_outcome(actor, app, _outcome(granted, app))
         publicity.confirmed_by, publicity.confirmed_at = actor.user, timezone.now()
         publicity.filing_document = filing_document
         publicity.save()
@@ -262,12 +263,13 @@ def _cancelled(application: Application, year: int) -> bool:
     return IntegrityRecord.objects.filter(id_number_digest=profile.id_number_digest, cancelled_year=year).exists()
 
 
-def _outcome(granted: bool) -> str:
-    """*Decision:* every candidate goes to the committee's vote, the defence having no pass mark of its own here, so
-    a case that ends not granted failed the committee's evaluation (7.2b); 7.2a (a failed defence) is read from the
-    outcomes the office imports."""
+def _outcome(granted: bool, application: Application) -> str:
+    """A case not granted failed the defence (7.2a: below the year's pass mark, not put to the vote, R28) or the
+    committee's evaluation (7.2b); both are kept as the person's outcome of the year."""
     if granted:
         return EvaluationOutcome.Outcome.PASSED
+    if failure_of(application) == "failed_defence":
+        return EvaluationOutcome.Outcome.FAILED_DEFENCE
     return EvaluationOutcome.Outcome.FAILED_COMMITTEE
 
 

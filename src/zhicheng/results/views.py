@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
 from zhicheng.cases.labels import LEVEL_LABELS
-from zhicheng.cases.pages import acting, posted_date, posted_int
+from zhicheng.cases.pages import PAGE_SIZE, acting, posted_date, posted_int
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.models import Candidate, Meeting
 from zhicheng.policy.pack import pack_for_year
@@ -44,7 +45,14 @@ def office(request: HttpRequest) -> HttpResponse:
             if publicity is None
             else [],
             "outside_cap": Candidate.objects.filter(year=year, passed_vote=True, within_cap=False).order_by("code"),
-            "entries": publicity.entries.select_related("application__certificate") if publicity else [],
+            "entries": publicity.entries.order_by("number", "pk") if publicity else [],
+            # The publicised list, a page at a time (a year passes hundreds); the objection form names them all.
+            "page": Paginator(
+                publicity.entries.select_related("application__certificate").order_by("number", "pk")
+                if publicity
+                else ResultEntry.objects.none(),
+                PAGE_SIZE,
+            ).get_page(request.GET.get("page")),
             "objections": Objection.objects.filter(entry__publicity=publicity).select_related("entry")
             if publicity
             else [],

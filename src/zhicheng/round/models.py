@@ -3,7 +3,7 @@ not cover, and the milestones the year has reached. Every stage reads them; none
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +23,9 @@ class EvaluationYear(models.Model):
     publicity_min_workdays = models.PositiveSmallIntegerField("公示最少工作日", default=5)
     results_min_workdays = models.PositiveSmallIntegerField("评审结果公示最少工作日", default=5)
     pass_rates = models.JSONField("各组通过率", default=dict, blank=True)
+    # The office's values of the committee's parameters (the pack's ``evaluation.*`` keys); a key left out keeps
+    # the pack's value, so a new pack's default reaches every year the office did not set (R23–R25, R28).
+    parameters = models.JSONField("评委会参数", default=dict, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "评审年度设置"
@@ -72,3 +75,26 @@ class Milestone(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "评审年度节点"
         constraints: ClassVar = [models.UniqueConstraint(fields=["year", "kind"], name="one_milestone_per_year")]
+
+
+class YearSettingChange(models.Model):
+    """One change of a year's settings, kept for the office's page beside the audit trail's entry: who, when, what,
+    from which value to which (both as the clerk read them). Only added, never changed."""
+
+    year = models.PositiveSmallIntegerField("评审年度")
+    field = models.CharField("设置项", max_length=60)
+    label = models.CharField("设置项名称", max_length=100)
+    before = models.CharField("原值", max_length=300, blank=True)
+    after = models.CharField("新值", max_length=300, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("角色", max_length=40)
+    changed_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度设置变更记录"
+        ordering: ClassVar = ["-changed_at", "-pk"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("a recorded change is never edited")
+        super().save(*args, **kwargs)

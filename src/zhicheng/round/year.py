@@ -47,9 +47,18 @@ def year_pack(year: int) -> Pack:
     return load_pack(year_settings(year).pack)
 
 
-def committee_param(year: int, key: str) -> Any:
-    """One of the committee's parameters for the year (quorum, pass fraction, experts per group …)."""
+def pack_committee_param(year: int, key: str) -> Any:
+    """The pack's value of one of the committee's parameters, before the office's setting."""
     return year_pack(year).param(f"evaluation.{key}").value
+
+
+def committee_param(year: int, key: str) -> Any:
+    """One of the committee's parameters for the year (quorum, pass fraction, experts per group …): the office's
+    value in the year settings where it set one, else the pack's."""
+    overrides = year_settings(year).parameters or {}
+    if key in overrides:
+        return overrides[key]
+    return pack_committee_param(year, key)
 
 
 def committee_fraction(year: int, key: str) -> Fraction:

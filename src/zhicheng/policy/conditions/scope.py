@@ -195,12 +195,27 @@ def no_running_discipline(ctx: Ctx) -> Result:
 def specialty_in_catalogue(ctx: Ctx) -> Result:
     """The specialty is one of the 23 categories; an unnamed one in an open list is for the committee."""
     sp = ctx.facts.specialty
+    if sp.category is not None and sp.category not in ctx.pack.categories:
+        # R9: the notice has 23 categories; one it does not have is "不属于上述专业范围" — an answer, not bad input.
+        return no(
+            f"通知所列专业共{len(ctx.pack.categories)}类，没有第{sp.category}类，凡不属于通知所列专业范围的不予受理",
+            "no such category: not accepted",
+            "specialty.category",
+        )
+    if (
+        sp.category is None
+        and sp.name is not None
+        and not any(sp.name in names for names in ctx.pack.category_names.values())
+    ):
+        return no(
+            f"「{sp.name}」不属于通知所列任何一类专业，凡不属于通知所列专业范围的不予受理",
+            f"{sp.name} is under no category: not accepted",
+            "specialty.name",
+        )
     if sp.category is None or sp.name is None:
         missing = [f for f, v in (("specialty.category", sp.category), ("specialty.name", sp.name)) if v is None]
         return unknown(missing, "申报专业类别或专业未知", "specialty unknown")
-    cat = ctx.pack.categories.get(sp.category)
-    if cat is None:
-        return no(f"没有第{sp.category}类专业", "no such category", "specialty.category")
+    cat = ctx.pack.categories[sp.category]
     ctx.record(f"specialties.{sp.category}", cat.name, cat.clause, "R9")
     found = ctx.pack.category_names[sp.category].get(sp.name)
     if found is not None:

@@ -1,0 +1,244 @@
+"""The rulings written since the last round (shared/policy/rulings.md), each through the real services: R23 the
+grassroots group's length, R24 the weights, R25 the experts' senior title and term, R28 the defence's pass mark and
+the two kinds of failure kept for 7.2, R30 one clock. Each parameter the ruling gives the office is set on the year
+settings page's service, with the pack's value as default. (R9 is the engine's: tests/policy/cases/scope.yaml.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.utils import timezone
+
+from tests.platform.conftest import World
+from tests.platform.test_evaluation import (
+    Spec,
+    accepted,
+    expert,
+    meeting_with,
+    one_group,
+    sheet,
+)
+from tests.platform.test_year_settings import form
+from zhicheng.accounts.models import Membership, User
+from zhicheng.accounts.roles import Role
+from zhicheng.cases.refusals import ActionRefused
+from zhicheng.evaluation.experts import add_expert
+from zhicheng.evaluation.groups import build_groups
+from zhicheng.evaluation.meeting import cast_ballot, close_meeting, voting_candidates
+from zhicheng.evaluation.minutes import _result
+from zhicheng.evaluation.models import Candidate
+from zhicheng.evaluation.outcome import failure_of, results
+from zhicheng.evaluation.scoring import score_summary, submit_score
+from zhicheng.round.models import YearSettingChange
+from zhicheng.round.year import committee_param, pack_committee_param, year_settings
+
+
+def save(office: Membership, **changes: Any) -> None:
+    """The office's settings form, posted through the page (the service reads it as the page does)."""
+    client = Client()
+    client.force_login(office.user)
+    response = client.post("/settings/year/", form(year_settings(2023), **changes), follow=True)
+    errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    if errors:
+        raise ActionRefused(*errors)
+
+
+def test_R23_grassroots_length_is_the_offices_parameter(world: World) -> None:
+    cases = accepted(world, [Spec("a1", grassroots=True)])  # on the front line since 2012: 11 full years
+    assert pack_committee_param(2023, "grassroots_min_years") == 5
+    save(cases.office, param_grassroots_min_years="12")
+    assert committee_param(2023, "grassroots_min_years") == 12
+    build_groups(cases.office, 2023)
+    assert not Candidate.objects.get().grassroots  # 11 years are not "long" under the office's 12
+
+
+def test_R23_default_five_years_groups_apart(world: World) -> None:
+    cases = accepted(world, [Spec("a1", grassroots=True)])
+    build_groups(cases.office, 2023)
+    c = Candidate.objects.get()
+    assert c.grassroots and c.group.grassroots and "基层一线岗位工作11年" in c.grassroots_basis
+
+
+def test_R24_weights_set_before_scoring_then_fixed(world: World) -> None:
+    cases = accepted(world, [Spec("a1")])
+    experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
+    one_group(cases, [e for _, e in experts])
+    save(cases.office, param_score_weights="60")
+    assert committee_param(2023, "score_weights") == {"defence": 0.6, "quantified": 0.4}
+    c = Candidate.objects.get()
+    submit_score(experts[0][0], c.pk, **sheet(defence=24))
+    summary = score_summary(c)
+    assert summary.mean is not None and summary.quantified_mean is not None
+    assert summary.final == (summary.mean * 6 / 10 + summary.quantified_mean * 4 / 10).quantize(summary.mean)
+    with pytest.raises(ActionRefused, match="已有专家提交评分，“答辩评价所占权重”本年度不能再更改"):
+        save(cases.office, param_score_weights="50")
+    assert committee_param(2023, "score_weights") == {"defence": 0.6, "quantified": 0.4}
+
+
+def test_R25_experts_hold_a_senior_title_and_the_office_sets_title_and_term(world: World) -> None:
+    cases = accepted(world, [Spec("a1")])
+    assert pack_committee_param(2023, "expert_min_title") == "senior_engineer"
+    m = world.person("e1", Role.EXPERT, None)
+    kw: dict[str, Any] = {
+        "user": User.objects.get(username="e1"),
+        "specialty_category": 1,
+        "organisation_name": "太原理工大学",
+        "term_start": dt.date(2023, 1, 1),
+        "term_end": dt.date(2025, 12, 31),
+    }
+    with pytest.raises(ActionRefused, match="评审专家须具有高级工程师及以上职称"):
+        add_expert(cases.office, 2023, title="engineer", **kw)
+    add_expert(cases.office, 2023, title="senior_engineer", **kw)
+    # A senior engineer in the pool: the office cannot raise the minimum above them, nor shorten the term below theirs.
+    with pytest.raises(ActionRefused, match="职称低于正高级工程师"):
+        save(cases.office, param_expert_min_title="professor_senior_engineer")
+    with pytest.raises(ActionRefused, match="任期超过2年"):
+        save(cases.office, param_expert_max_term_years="2")
+    with pytest.raises(ActionRefused, match="须在1至3年之间"):
+        save(cases.office, param_expert_max_term_years="4")
+    assert m.role == Role.EXPERT
+
+
+def test_R28_below_the_pass_mark_fails_the_defence_and_is_not_put_to_the_vote(world: World) -> None:
+    cases = accepted(world, [Spec("a1"), Spec("a2")])
+    experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
+    one_group(cases, [e for _, e in experts])
+    save(cases.office, rate_default="100")
+    good, weak = (Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2"))
+    for mm, _ in experts:
+        submit_score(mm, good.pk, **sheet(defence=24))  # 80 of 100
+        submit_score(mm, weak.pk, **sheet(defence=15))  # 50 of 100: below the pack's 60
+    meeting = meeting_with(cases.office, [e for _, e in experts])
+    assert [c.code for c in voting_candidates(experts[0][1], meeting)] == [good.code]
+    with pytest.raises(ActionRefused, match="答辩成绩未达到合格分数线"):
+        cast_ballot(experts[0][0], 2023, weak.pk, "for")
+    with pytest.raises(ActionRefused, match="评审会议已开始表决，“答辩合格分数线”不能再更改"):
+        save(cases.office, param_defence_pass_mark="40")
+    with pytest.raises(ActionRefused, match="评审会议已开始表决，各组通过率不能再更改"):
+        save(cases.office, rate_default="90")
+    for mm, _ in experts:
+        cast_ballot(mm, 2023, good.pk, "for")
+    close_meeting(cases.office, 2023)
+    rows = {r.code: r for r in results(2023)}
+    assert rows[good.code].passed and rows[good.code].failure is None
+    assert rows[weak.code].failure == "failed_defence" and not rows[weak.code].passed  # 7.2a
+    assert failure_of(cases.by_user["a2"]) == "failed_defence"
+    weak.refresh_from_db()
+    assert _result(weak).startswith("答辩未通过")
+
+
+def test_R28_put_to_the_vote_and_not_passed_is_the_committees_failure(world: World) -> None:
+    cases = accepted(world, [Spec("a1")])
+    experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
+    one_group(cases, [e for _, e in experts])
+    save(cases.office, param_defence_pass_mark="70")  # the office's mark: 80 passes it
+    c = Candidate.objects.get()
+    for mm, _ in experts:
+        submit_score(mm, c.pk, **sheet(defence=24))
+    meeting_with(cases.office, [e for _, e in experts])
+    for mm, _ in experts:
+        cast_ballot(mm, 2023, c.pk, "against")
+    close_meeting(cases.office, 2023)
+    (row,) = results(2023)
+    assert row.failure == "failed_committee"  # 7.2b
+    c.refresh_from_db()
+    assert _result(c) == "评委会表决未通过"
+
+
+def test_R30_one_clock_beijing_time(world: World) -> None:
+    assert django_settings.TIME_ZONE == "Asia/Shanghai" and django_settings.USE_TZ
+    cases = accepted(world, [Spec("a1")])
+    save(cases.office, param_experts_per_group="3")
+    change = YearSettingChange.objects.get()
+    client = Client()
+    client.force_login(cases.office.user)
+    page = client.get("/settings/year/").content.decode()
+    beijing = timezone.localtime(change.changed_at)
+    assert beijing.utcoffset() == dt.timedelta(hours=8)
+    assert f"{beijing.year}年{beijing.month}月{beijing.day}日 {beijing:%H:%M}" in page
+
+
+def test_R27_a_sitting_without_quorum_holds_no_vote_and_the_same_meeting_sits_again(world: World) -> None:
+    from zhicheng.evaluation.meeting import open_meeting, prepare_meeting, record_attendance
+    from zhicheng.evaluation.models import BallotCast, Meeting
+
+    cases = accepted(world, [Spec("a1")])
+    experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
+    one_group(cases, [e for _, e in experts])
+    c = Candidate.objects.get()
+    for mm, _ in experts:
+        submit_score(mm, c.pk, **sheet(defence=24))
+    prepare_meeting(cases.office, 2023, dt.date(2023, 12, 1))
+    record_attendance(cases.office, 2023, [experts[0][1].pk])  # 1 of 3: no quorum
+    with pytest.raises(ActionRefused, match="未达到评委会委员3人的三分之二"):
+        open_meeting(cases.office, 2023)
+    with pytest.raises(ActionRefused, match="会议不在表决中"):
+        cast_ballot(experts[0][0], 2023, c.pk, "for")  # no vote held at that sitting
+    # The same meeting sits again on a later day, with its quorum; the candidate is voted on there, once.
+    prepare_meeting(cases.office, 2023, dt.date(2023, 12, 4))
+    record_attendance(cases.office, 2023, [e.pk for _, e in experts])
+    open_meeting(cases.office, 2023)
+    assert Meeting.objects.filter(year=2023).count() == 1
+    cast_ballot(experts[0][0], 2023, c.pk, "for")
+    with pytest.raises(ActionRefused, match="不能重复投票"):
+        cast_ballot(experts[0][0], 2023, c.pk, "against")
+    assert BallotCast.objects.filter(candidate=c).count() == 1
+
+
+def test_R27_a_candidate_whose_vote_was_not_held_is_voted_at_a_later_sitting_never_twice(world: World) -> None:
+    from zhicheng.evaluation.meeting import open_meeting, record_attendance, sit_again, vote_not_held
+    from zhicheng.evaluation.models import Meeting
+
+    cases = accepted(world, [Spec("a1"), Spec("a2")])
+    experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
+    one_group(cases, [e for _, e in experts])
+    save(cases.office, rate_default="100")
+    voted, left = (Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2"))
+    for mm, _ in experts:
+        for c in (voted, left):
+            submit_score(mm, c.pk, **sheet(defence=24))
+    meeting = meeting_with(cases.office, [e for _, e in experts])
+    for mm, _ in experts:
+        cast_ballot(mm, 2023, voted.pk, "for")  # the sitting ends before ``left`` is voted on
+    close_meeting(cases.office, 2023)
+    meeting.refresh_from_db()
+    assert [c.code for c in vote_not_held(2023, meeting)] == [left.code]
+    with pytest.raises(ActionRefused, match="须晚于前次会议日期"):
+        sit_again(cases.office, 2023, dt.date(2023, 12, 1))
+    sit_again(cases.office, 2023, dt.date(2023, 12, 8))
+    # The later sitting records its own attendance (two of three: a quorum) and votes on ``left`` only.
+    record_attendance(cases.office, 2023, [e.pk for _, e in experts[:2]])
+    open_meeting(cases.office, 2023)
+    meeting.refresh_from_db()
+    assert [c.code for c in voting_candidates(experts[0][1], meeting)] == [left.code]
+    with pytest.raises(ActionRefused, match="已在本次评审会议的前次会上表决"):
+        cast_ballot(experts[0][0], 2023, voted.pk, "against")
+    for mm, _ in experts[:2]:
+        cast_ballot(mm, 2023, left.pk, "for")
+    close_meeting(cases.office, 2023)
+    assert Meeting.objects.filter(year=2023).count() == 1
+    voted.refresh_from_db()
+    left.refresh_from_db()
+    assert (voted.votes_for, voted.eligible_voters, voted.passed_vote) == (3, 3, True)  # the first sitting's count
+    assert (left.votes_for, left.eligible_voters, left.passed_vote) == (2, 2, True)
+    with pytest.raises(ActionRefused, match="所有参评人员均已表决"):
+        sit_again(cases.office, 2023, dt.date(2023, 12, 15))
+
+
+def test_R24_rubric_maxima_set_before_grouping_then_fixed(world: World) -> None:
+    from zhicheng.evaluation.scoring import rubric
+
+    cases = accepted(world, [Spec("a1")])
+    save(cases.office, rubric_defence_theory="40", rubric_quantified_awards="5")
+    assert {i.id: i.max for i in rubric(2023, "defence")}["theory"] == 40
+    assert {i.id: i.max for i in rubric(2023, "quantified")}["awards"] == 5
+    change = YearSettingChange.objects.get(field="rubric_max")
+    assert "专业理论知识30分" in change.before and "专业理论知识40分" in change.after
+    build_groups(cases.office, 2023)
+    with pytest.raises(ActionRefused, match="答辩组已经编排"):
+        save(cases.office, rubric_defence_theory="30")
+    assert {i.id: i.max for i in rubric(2023, "defence")}["theory"] == 40
