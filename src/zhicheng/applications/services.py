@@ -69,13 +69,21 @@ PANEL_KINDS = {"masses": "群众代表", "peers": "同行专家", "leaders": "�
 # ── profile and facts ────────────────────────────────────────────────────────────────────────────────────
 
 
+PROFILE_LOCKED = "申报正在审核中，不能修改申报人信息；如需修改，请联系审核单位退回后再改"
+
+
+def profile_locked(user: Any) -> bool:
+    """While an application is under review its facts are the ones reviewed: the profile is read, not edited (the
+    pages offer 查看 instead of 填写 on the same test)."""
+    return Application.objects.filter(applicant=user, state__in=UNDER_REVIEW).exists()
+
+
 def save_profile(user: Any, data: dict[str, Any], pack: Pack | None = None) -> Profile:
     """Validate the whole profile with the engine's facts model and keep it; nothing is saved if it is refused
     (FactsError lists each field's path and reason). The ID number is kept encrypted, apart from the facts."""
     pack = pack or current_pack()
-    under_review = Application.objects.filter(applicant=user, state__in=UNDER_REVIEW).exists()
-    if under_review:
-        raise FactsError([("(profile)", "申报正在审核中，不能修改申报人信息；如需修改，请联系审核单位退回后再改")])
+    if profile_locked(user):
+        raise FactsError([("(profile)", PROFILE_LOCKED)])
     facts = load_facts(data, pack)
     stored = facts.model_dump(mode="json", exclude_none=True)
     id_number = facts.identity.id_number

@@ -167,6 +167,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 for s in SECTIONS
             ],
             "evidence": prof.evidence.order_by("-uploaded_at") if prof.pk else [],
+            "locked": services.profile_locked(_user(request)),
             "fact_choices": _fact_choices(prof.facts),
             "evidence_kinds": EvidenceKind.choices,
         },
@@ -181,6 +182,10 @@ def profile_section(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     prof = Profile.objects.filter(user=_user(request)).first() or Profile(user=_user(request))
     facts = dict(prof.facts)
+    locked = services.profile_locked(_user(request))
+    if request.method == "POST" and locked:
+        messages.error(request, services.PROFILE_LOCKED)
+        return redirect("profile_section", key=key)
     if request.method == "POST":
         forms = SectionForms(section, facts, request.POST)
         if forms.is_valid():
@@ -200,7 +205,12 @@ def profile_section(request: HttpRequest, key: str) -> HttpResponse:
             messages.error(request, "信息有误，未保存，请按提示修改")
     else:
         forms = SectionForms(section, facts)
-    context: dict[str, Any] = {"section": section, "forms": forms, "section_help": SECTION_HELP.get(key, "")}
+    context: dict[str, Any] = {
+        "section": section,
+        "forms": forms,
+        "section_help": SECTION_HELP.get(key, ""),
+        "locked": locked,
+    }
     if key == "achievements":
         # The notice's own text of every item, under the form: the applicant chooses from the list it names.
         pack = current_pack()
