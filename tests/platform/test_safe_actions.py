@@ -277,3 +277,20 @@ def test_nothing_is_regrouped_once_the_vote_has_begun(world: World) -> None:
     after = client.get(reverse("evaluation")).content.decode()
     assert "按已受理申报编排答辩组" not in after
     assert "加入专家库" not in after
+
+
+def test_the_profile_is_offered_for_reading_only_while_it_is_reviewed(county_case: dict[str, Any], submit: Any) -> None:
+    from zhicheng.records.models import Profile
+
+    client = signed_in(county_case["applicant"].user)
+    assert ">填写</a>" in client.get(reverse("profile")).content.decode()
+    submit(county_case)
+    page = client.get(reverse("profile")).content.decode()
+    assert ">填写</a>" not in page and ">查看</a>" in page and 'data-testid="profile-locked"' in page
+    section = client.get(reverse("profile_section", args=["identity"])).content.decode()
+    assert '<fieldset class="plain" disabled>' in section and ">保存</button>" not in section
+    before = Profile.objects.get(user=county_case["applicant"].user).facts
+    answer = client.post(reverse("profile_section", args=["identity"]), {"name": "改过的名字"})
+    assert answer.status_code == 302
+    assert any("申报正在审核中" in m for m in said(answer))
+    assert Profile.objects.get(user=county_case["applicant"].user).facts == before

@@ -16,10 +16,20 @@ from django import forms
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from zhicheng.cases.labels import FIELD_LABELS, VALUE_LABELS
+from zhicheng.cases.labels import (
+    FIELD_HELP,
+    FIELD_LABELS,
+    VALUE_LABELS,
+    achievement_choices,
+    achievement_items,
+    problem_in_words,
+)
 from zhicheng.policy import facts as F
+from zhicheng.policy.pack import Pack
+from zhicheng.round.year import current_pack
 
 UNKNOWN = "未知"
+SUFFIX = "："  # a label ends with the full-width colon, as Chinese text does
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,64 @@ SECTIONS: tuple[Section, ...] = (
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 
 
+# ── the notice's list of achievements (3.5.1 (1)–(16), 3.5.2 (1)–(2)), from the year's pack ───────────────────
+
+
+class _AchievementRow(forms.Form):
+    """An achievement: the item chosen from the notice's list; its level and award kind are asked only for the
+    items they decide (3.5.1 (6), (11): the pack's ``min_count_enterprise``), and dropped for the others."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        pack = current_pack()
+        item = pack.engineer_items.get(data.get("clause") or "") or pack.ae_items.get(data.get("clause") or "")
+        if item is not None and item.min_count_enterprise is None:
+            data["scope"] = ""
+        if item is not None and item.enterprise_award_kind is None:
+            data["award_kind"] = ""
+        return data
+
+
+def _achievement_fields(pack: Pack) -> dict[str, forms.Field]:
+    deciding = [
+        i for i in [*pack.engineer_items.values(), *pack.ae_items.values()] if i.min_count_enterprise is not None
+    ]
+    awards = [i for i in deciding if i.enterprise_award_kind is not None]
+    names = {i: n for i, n, _ in achievement_items(pack)}
+
+    def which(items: list[Any]) -> str:
+        return "、".join(names[i.id].split("）")[0] + "）" for i in items)
+
+    return {
+        "clause": forms.ChoiceField(
+            label="业绩成果类别（按通知所列）",
+            required=False,
+            choices=[("", UNKNOWN), *achievement_choices(pack)],
+            help_text="按通知“三（五）业绩成果条件”所列选择，原文见本页下方",
+        ),
+        "scope": forms.ChoiceField(
+            label="成果级别",
+            required=False,
+            choices=[
+                ("", UNKNOWN),
+                ("city_or_above", VALUE_LABELS["city_or_above"]),
+                ("enterprise", VALUE_LABELS["enterprise"]),
+            ],
+            help_text=f"仅工程师业绩成果{which(deciding)}需填写：市级、行业及以上的成果1项即可，企业级的须2项",
+        ),
+        "award_kind": forms.ChoiceField(
+            label="奖项类别",
+            required=False,
+            choices=[
+                ("", UNKNOWN),
+                ("design_award", VALUE_LABELS["design_award"]),
+                ("excellent_project", VALUE_LABELS["excellent_project"]),
+            ],
+            help_text=f"仅工程师业绩成果{which(awards)}需填写",
+        ),
+    }
+
+
 def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
     """(the inner type, its Annotated metadata) of ``X | None``."""
     metadata: list[Any] = []
@@ -88,6 +156,12 @@ def _minimum(metadata: list[Any]) -> float | None:
 
 
 def _field(name: str, info: FieldInfo) -> forms.Field:
+    field = _bare_field(name, info)
+    field.help_text = FIELD_HELP.get(name.rsplit("__", 1)[-1], field.help_text)
+    return field
+
+
+def _bare_field(name: str, info: FieldInfo) -> forms.Field:
     label = FIELD_LABELS.get(name, name)
     inner, metadata = _unwrap(info.annotation)
     metadata = [*info.metadata, *metadata]
@@ -101,6 +175,12 @@ def _field(name: str, info: FieldInfo) -> forms.Field:
         )
     if inner is dt.date:
         return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    if inner is int and name == "category":
+        # The specialty's category, chosen by its name in the notice (2.2); the number is kept behind.
+        categories = [(str(n), c.name) for n, c in current_pack().categories.items()]
+        return forms.TypedChoiceField(
+            label="专业类别", required=False, choices=[("", UNKNOWN), *categories], coerce=int, empty_value=None
+        )
     if inner is int:
         low, high = _minimum(metadata), _bound(metadata, "le")
         return forms.IntegerField(
@@ -111,6 +191,9 @@ def _field(name: str, info: FieldInfo) -> forms.Field:
     if typing.get_origin(inner) is Literal:
         choices = [("", UNKNOWN)] + [(v, VALUE_LABELS.get(v, v)) for v in typing.get_args(inner)]
         return forms.ChoiceField(label=label, required=False, choices=choices)
+    if name == "series":
+        # Chosen from the title series by their Chinese names; the code (engineering, …) is kept behind.
+        return forms.ChoiceField(label=label, required=False, choices=[("", UNKNOWN), *F.SERIES_NAMES.items()])
     longest = _bound(metadata, "max_length") or F.SHORT_TEXT_MAX
     if name == "text":
         return forms.CharField(
@@ -131,7 +214,15 @@ def _flat_fields(model: type[BaseModel], prefix: str = "") -> dict[str, forms.Fi
 
 
 def record_form(model: type[BaseModel]) -> type[forms.Form]:
-    return type(f"{model.__name__}Form", (forms.Form,), dict(_flat_fields(model)))
+    fields = _flat_fields(model)
+    if model is F.Achievement:
+        fields |= _achievement_fields(current_pack())
+        fields["rank"].help_text = "仅专利、科技奖项（工程师业绩成果（13）至（15））需填写，须在前5名"
+        # The roles the notice names (3.5: 主持, 主要技术骨干) are offered; another role may still be typed.
+        fields["role"].widget.attrs["list"] = "achievement-roles"
+        fields["role"].help_text = "通知所称“主持”“主要技术骨干”的角色可从列表中选择"
+        return type("AchievementForm", (_AchievementRow,), fields)
+    return type(f"{model.__name__}Form", (forms.Form,), fields)
 
 
 def fields_form(names: tuple[str, ...]) -> type[forms.Form]:
@@ -216,19 +307,26 @@ class SectionForms:
         self.form: forms.Form | None = None
         self.formset: Any = None
         if section.shape == "single" and section.model is not None:
-            self.form = record_form(section.model)(data=data, initial=_to_initial(current or {}))
+            self.form = record_form(section.model)(data=data, initial=_to_initial(current or {}), label_suffix=SUFFIX)
         elif section.shape == "fields":
-            self.form = fields_form(section.fields)(data=data, initial=_to_initial(current))
+            self.form = fields_form(section.fields)(data=data, initial=_to_initial(current), label_suffix=SUFFIX)
         elif section.shape == "list" and section.model is not None:
             formset = forms.formset_factory(record_form(section.model), extra=1 if current else 2)
-            self.formset = formset(data=data, prefix=section.key, initial=[_to_initial(r) for r in current or []])
+            self.formset = formset(
+                data=data,
+                prefix=section.key,
+                initial=[_to_initial(r) for r in current or []],
+                form_kwargs={"label_suffix": SUFFIX},
+            )
             self.none_form = NoneForm(data=data, prefix=f"{section.key}-none", initial={"none": current == []})
         else:
             base = HoursYearForm if section.model is not None else AssessmentYearForm
             rows = []
             for year, value in sorted((current or {}).items(), key=lambda kv: int(kv[0])):
                 rows.append({"year": int(year), **(value if isinstance(value, dict) else {"grade": value})})
-            self.formset = forms.formset_factory(base, extra=2)(data=data, prefix=section.key, initial=rows)
+            self.formset = forms.formset_factory(base, extra=2)(
+                data=data, prefix=section.key, initial=rows, form_kwargs={"label_suffix": SUFFIX}
+            )
 
     def is_valid(self) -> bool:
         ok = True
@@ -293,9 +391,11 @@ class SectionForms:
             rest = rest[rest.index("]") + 1 :].lstrip(".")
             target = self.formset.forms[index] if index < len(self.formset.forms) else None
         field = rest.replace(".", "__")
+        # A problem of the whole profile ("(profile)") is said as it is; one of a fact is named in words.
+        said = problem_in_words(path, message)
         if target is not None and field in target.fields:
             target.add_error(field, message)
         elif target is not None:
-            target.add_error(None, f"{path}：{message}")
+            target.add_error(None, said)
         elif self.formset is not None and self.formset.forms:
-            self.formset.forms[0].add_error(None, f"{path}：{message}")
+            self.formset.forms[0].add_error(None, said)

@@ -36,7 +36,7 @@ from zhicheng.applications.routes import ROUTES, RouteError, resolve_steps, rout
 from zhicheng.audit import trail
 from zhicheng.audit.models import AuditEntry
 from zhicheng.cases.events import record_event
-from zhicheng.cases.labels import fact_label
+from zhicheng.cases.labels import fact_label, problem_in_words
 from zhicheng.cases.locks import locked
 from zhicheng.cases.models import Application, State
 from zhicheng.cases.refusals import ActionRefused, check_lengths
@@ -69,13 +69,21 @@ PANEL_KINDS = {"masses": "群众代表", "peers": "同行专家", "leaders": "�
 # ── profile and facts ────────────────────────────────────────────────────────────────────────────────────
 
 
+PROFILE_LOCKED = "申报正在审核中，不能修改申报人信息；如需修改，请联系审核单位退回后再改"
+
+
+def profile_locked(user: Any) -> bool:
+    """While an application is under review its facts are the ones reviewed: the profile is read, not edited (the
+    pages offer 查看 instead of 填写 on the same test)."""
+    return Application.objects.filter(applicant=user, state__in=UNDER_REVIEW).exists()
+
+
 def save_profile(user: Any, data: dict[str, Any], pack: Pack | None = None) -> Profile:
     """Validate the whole profile with the engine's facts model and keep it; nothing is saved if it is refused
     (FactsError lists each field's path and reason). The ID number is kept encrypted, apart from the facts."""
     pack = pack or current_pack()
-    under_review = Application.objects.filter(applicant=user, state__in=UNDER_REVIEW).exists()
-    if under_review:
-        raise FactsError([("(profile)", "申报正在审核中，不能修改申报人信息；如需修改，请联系审核单位退回后再改")])
+    if profile_locked(user):
+        raise FactsError([("(profile)", PROFILE_LOCKED)])
     facts = load_facts(data, pack)
     stored = facts.model_dump(mode="json", exclude_none=True)
     id_number = facts.identity.id_number
@@ -239,7 +247,7 @@ def _guard_submit(actor: Membership, application: Application, today: dt.date) -
     try:
         decision = evaluate(engine_facts(profile, application.year), pack_for_year(application.year))
     except FactsError as exc:
-        return [f"申报人信息有误：{p}：{r}" for p, r in exc.problems]
+        return [f"申报人信息有误：{problem_in_words(p, r)}" for p, r in exc.problems]
     level = decision.levels[application.level]
     path = next((p for p in level.paths if p.path == application.path), None)
     if path is None:

@@ -29,16 +29,29 @@ from zhicheng.applications.permissions import (
 from zhicheng.applications.routes import ROUTES
 from zhicheng.applications.services import PANEL_KINDS
 from zhicheng.cases.kinds import case_kind
-from zhicheng.cases.labels import LEVEL_LABELS, OUTCOME_LABELS, STATUS_LABELS, fact_label
+from zhicheng.cases.labels import (
+    LEVEL_LABELS,
+    OUTCOME_LABELS,
+    SECTION_HELP,
+    STATUS_LABELS,
+    VALUE_LABELS,
+    achievement_items,
+    clause_name,
+    fact_label,
+    in_chinese,
+    problem_in_words,
+)
 from zhicheng.cases.models import Application, DecisionSnapshot, State
 from zhicheng.cases.pages import PAGE_SIZE, acting, posted_date, refused
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.cases.workflow import REVIEWERS
 from zhicheng.policy.facts import FactsError
+from zhicheng.policy.pack import pack_for_year
 from zhicheng.policy.paths import PATHS
 from zhicheng.records.facts import self_check as check_profile
 from zhicheng.records.models import Profile
 from zhicheng.round import clock
+from zhicheng.round.year import current_pack
 
 
 def _actor(request: HttpRequest) -> Membership:
@@ -154,6 +167,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 for s in SECTIONS
             ],
             "evidence": prof.evidence.order_by("-uploaded_at") if prof.pk else [],
+            "locked": services.profile_locked(_user(request)),
             "fact_choices": _fact_choices(prof.facts),
             "evidence_kinds": EvidenceKind.choices,
         },
@@ -168,6 +182,10 @@ def profile_section(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     prof = Profile.objects.filter(user=_user(request)).first() or Profile(user=_user(request))
     facts = dict(prof.facts)
+    locked = services.profile_locked(_user(request))
+    if request.method == "POST" and locked:
+        messages.error(request, services.PROFILE_LOCKED)
+        return redirect("profile_section", key=key)
     if request.method == "POST":
         forms = SectionForms(section, facts, request.POST)
         if forms.is_valid():
@@ -178,7 +196,7 @@ def profile_section(request: HttpRequest, key: str) -> HttpResponse:
                 services.save_profile(_user(request), _with_id(prof, data, key))
             except FactsError as exc:
                 for path, reason in exc.problems:
-                    forms.add_error(path, reason)
+                    forms.add_error(path, in_chinese(reason))
                 messages.error(request, "信息有误，未保存，请按提示修改")
             else:
                 messages.success(request, f"「{section.title}」已保存")
@@ -187,7 +205,23 @@ def profile_section(request: HttpRequest, key: str) -> HttpResponse:
             messages.error(request, "信息有误，未保存，请按提示修改")
     else:
         forms = SectionForms(section, facts)
-    return render(request, "applications/profile_section.html", {"section": section, "forms": forms})
+    context: dict[str, Any] = {
+        "section": section,
+        "forms": forms,
+        "section_help": SECTION_HELP.get(key, ""),
+        "locked": locked,
+    }
+    if key == "achievements":
+        # The notice's own text of every item, under the form: the applicant chooses from the list it names.
+        pack = current_pack()
+        items = achievement_items(pack)
+        roles = pack.achievements.roles
+        context |= {
+            "notice_items": items,
+            "first_ae": next((i for i, _, _ in items if i.startswith("3.5.2.")), ""),
+            "roles": [*roles.host.names, *roles.backbone.names],
+        }
+    return render(request, "applications/profile_section.html", context)
 
 
 def _with_id(prof: Profile, data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -233,7 +267,7 @@ def self_check(request: HttpRequest) -> HttpResponse:
         try:
             decision = check_profile(prof).to_dict()
         except FactsError as exc:
-            error = "；".join(f"{p}：{r}" for p, r in exc.problems)
+            error = "；".join(problem_in_words(p, r) for p, r in exc.problems)
     return render(request, "applications/_decision.html", _decision_context(decision) | {"error": error})
 
 
@@ -289,6 +323,24 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 # ── applications ─────────────────────────────────────────────────────────────────────────────────────────
 
 
+def _path_checks(request: HttpRequest) -> dict[str, dict[str, Any]]:
+    """What the self-check already knows of each path, by path id: its outcome and, when it does not pass, the
+    reasons in the notice's words (an applicant without a usable profile gets no verdicts, only the paths)."""
+    prof = Profile.objects.filter(user=_user(request)).first()
+    if prof is None or not prof.facts:
+        return {}
+    try:
+        decision = check_profile(prof).to_dict()
+    except FactsError:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for result in decision["levels"].values():
+        for p in result["paths"]:
+            reasons = [f["message"] for f in p["findings"] if f["status"] != "pass"]
+            out[p["path"]] = {"outcome": p["outcome"], "reasons": reasons}
+    return out
+
+
 @login_required
 def application_new(request: HttpRequest) -> HttpResponse:
     actor = _applicant(request)
@@ -298,14 +350,26 @@ def application_new(request: HttpRequest) -> HttpResponse:
         "personnel_agency": Organisation.objects.filter(kind=OrgKind.PERSONNEL_AGENCY),
     }
     paths = {level: [(p.id, p.name) for p in PATHS[level]] for level in LEVEL_LABELS}
+    checks = _path_checks(request)
+    source = request.POST if request.method == "POST" else request.GET
+    # The level chosen (kept after an error); at first the highest level the self-check finds eligible.
+    level = source.get("level", "")
+    if level not in LEVEL_LABELS:
+        level = next(
+            (
+                lv
+                for lv in ("engineer", "assistant_engineer", "technician")
+                if any(checks.get(p, {}).get("outcome") == "eligible" for p, _ in paths[lv])
+            ),
+            "engineer",
+        )
     if request.method == "POST":
         employer = actor.organisation
         if employer is None:
             messages.error(request, "您的账号未关联用人单位（或人事代理机构），请联系单位经办人")
             return redirect("dashboard")
-        level = request.POST.get("level", "")
         path = request.POST.get("path", "")
-        if level not in LEVEL_LABELS or path not in dict(paths[level]):
+        if path not in dict(paths[level]):
             messages.error(request, "请选择申报层级和该层级的申报路径")
         else:
 
@@ -333,10 +397,27 @@ def application_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "申报已创建（草稿），请核对后作出承诺并提交用人单位")
                 return redirect("application", pk=application.pk)
+    rows = [{"id": pid, "name": name, **checks.get(pid, {"outcome": "", "reasons": []})} for pid, name in paths[level]]
     return render(
         request,
         "applications/application_new.html",
-        {"levels": LEVEL_LABELS, "paths": paths, "agencies": agencies},
+        {
+            "levels": LEVEL_LABELS,
+            "level": level,
+            "paths": rows,
+            "agencies": agencies,
+            "chosen": request.POST if request.method == "POST" else {},
+            "checked": bool(checks),
+            # The first path the self-check finds eligible is offered first; the applicant may choose another.
+            "first_eligible": next((r["id"] for r in rows if r["outcome"] == "eligible"), ""),
+            "employment_kinds": [(k, VALUE_LABELS[k]) for k in ("employee", "dispatched", "freelancer")],
+            "archive_choices": [
+                ("none", "未办理人事档案代理"),
+                ("agency", "由公共就业和人才服务机构代理"),
+                ("elsewhere", "不在工作所在地管理"),
+            ],
+        }
+        | _decision_context(None),
     )
 
 
@@ -386,6 +467,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_reveal": actor.role in ID_NUMBER_ROLES,
         "today": clock.today(),
         "chosen_path": _chosen_path(decision, application),
+        "appraisal_choices": _appraisal_choices(application),
     } | _decision_context(decision)
     return render(request, "applications/application_detail.html", context)
 
@@ -410,6 +492,17 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if not visible_applications(actor).filter(pk=pk).exists():
         return redirect("dashboard")
     return redirect("application", pk=pk)
+
+
+def _appraisal_choices(application: Application) -> list[tuple[str, str]]:
+    """The clauses an employer's appraisal may name for the level (6.1.2b): the level's ability clause of 3.4 and
+    the items of its list in 3.5, in the notice's words (the id is kept behind)."""
+    if application.level not in services.APPRAISAL_CLAUSES:
+        return []
+    pack = pack_for_year(application.year)
+    ability, items = services.APPRAISAL_CLAUSES[application.level]
+    ids = [ability, *(i for i in [*pack.engineer_items, *pack.ae_items] if i.startswith(items))]
+    return [(c, clause_name(pack, c)) for c in ids]
 
 
 def _chosen_path(decision: dict[str, Any] | None, application: Application) -> dict[str, Any] | None:
@@ -467,7 +560,8 @@ def employer_record(request: HttpRequest, pk: int, what: str) -> HttpResponse:
                 resolved=post.get("resolved") == "on",
             )
         elif what == "appraisal":
-            clauses = [c.strip() for c in post.get("clauses", "").replace("，", ",").split(",") if c.strip()]
+            # Ticked from the notice's list; a typed list ("3.4.1, 3.5.1.1", the API's way) is read as well.
+            clauses = [c.strip() for v in post.getlist("clauses") for c in v.replace("，", ",").split(",") if c.strip()]
             services.record_appraisal(
                 actor,
                 pk,

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from zhicheng.policy.pack import Pack
+
 FIELD_LABELS: dict[str, str] = {
     # identity, retirement
     "name": "姓名",
@@ -64,7 +69,7 @@ FIELD_LABELS: dict[str, str] = {
     # records
     "started_on": "处分开始日期",
     "lifted_on": "处分解除日期",
-    "clause": "对应条款",
+    "clause": "业绩成果类别",
     "role": "本人角色",
     "rank": "排名",
     "achieved_on": "取得日期",
@@ -167,6 +172,11 @@ VALUE_LABELS: dict[str, str] = {
     "false_materials": "提供虚假材料",
     "plagiarism": "剽窃他人作品和学术成果",
     "improper_means": "其他不正当手段",
+    # achievements' level and award kind (3.5.1 (6), (11))
+    "city_or_above": "市级、行业及以上",
+    "enterprise": "企业级",
+    "design_award": "优秀设计奖",
+    "excellent_project": "优秀工程称号",
 }
 
 OUTCOME_LABELS = {
@@ -230,6 +240,38 @@ SECTION_LABELS = {
 }
 
 
+# The notice's own words, shown as help where the profile asks for what they define (quoted from the 2023 notice).
+FIELD_HELP: dict[str, str] = {
+    "front_line_since": "通知：基层一线是指国有企业和非公经济组织中在项目或施工现场直接从事或参与具体生产活动的专业技术人才"
+    "和高技能人才；或在县（市、区）以下事业单位工作的专业技术人才和高技能人才。",
+    "current_post_since": "通知：因岗位变动需转系列（专业）评审的，应在新的岗位上工作满1年以上，年度考核合格；"
+    "转系列（专业）只能平级转换，不能又转又晋升。",
+    "series": "通知：转系列（专业）只能平级转换，不能又转又晋升。",
+}
+SECTION_HELP: dict[str, str] = {
+    "annual_assessments": "通知：申报中、初级任职资格评审的专业技术人员，必须参加专业技术人员年度考核和任职期满考核，"
+    "且任职期内的考核结果都在合格以上等次。",
+    "continuing_education": "通知：专业技术人员参加继续教育情况作为申报评审职称的重要条件。",
+    "achievements": "通知：申报工程师、助理工程师，须具备“三（五）业绩成果条件”所列条件之一；请按通知所列选择。",
+}
+
+
+# The engine says each reason in Chinese and, for the command line's English readers, again in brackets: the
+# platform shows the Chinese only ("校验位错误 (wrong check digit)" → "校验位错误").
+_ENGLISH_ASIDE = re.compile(r"\s*[(（][A-Za-z][^()（）\u4e00-\u9fff]*[)）]")
+
+
+def in_chinese(reason: str) -> str:
+    """An engine's reason without its English aside."""
+    return _ENGLISH_ASIDE.sub("", reason).strip()
+
+
+def problem_in_words(path: str, reason: str) -> str:
+    """One problem of the facts, for a person: the fact named in words (a whole-profile problem by itself)."""
+    reason = in_chinese(reason)
+    return reason if not path or path.startswith("(") else f"{fact_label(path)}：{reason}"
+
+
 def fact_label(path: str) -> str:
     """A fact's path in the clerk's words: education[0].graduated_on → 学历第1条·毕业日期; annual_assessments.2021 →
     2021年度考核."""
@@ -248,3 +290,50 @@ def fact_label(path: str) -> str:
         else:
             out.append(FIELD_LABELS.get(part, SECTION_LABELS.get(part, part)))
     return "·".join(out)
+
+
+# ── the notice's list of achievements (3.5.1 (1)–(16), 3.5.2 (1)–(2)) and its clauses, from the year's pack ─────
+
+# The pack's two lists and the levels they serve, as the notice heads them.
+ACHIEVEMENT_LISTS = (("engineer", "申报工程师（3.5.1）"), ("assistant_engineer", "申报助理工程师（3.5.2）"))
+
+
+def achievement_items(pack: Pack) -> list[tuple[str, str, str]]:
+    """(id, the item as the notice numbers and names it, the notice's own text) for every item of 3.5.1 and 3.5.2:
+    the applicant chooses the text, the id is kept behind it."""
+    out = []
+    for level, _ in ACHIEVEMENT_LISTS:
+        items = pack.engineer_items if level == "engineer" else pack.ae_items
+        for item in items.values():
+            number = item.id.rsplit(".", 1)[1]
+            text = pack.clauses[item.id].text if item.id in pack.clauses else item.name
+            out.append((item.id, f"（{number}）{item.name}", text))
+    return out
+
+
+def achievement_choices(pack: Pack, levels: tuple[str, ...] = ("engineer", "assistant_engineer")) -> list[Any]:
+    """The items grouped as the notice lists them (for a select with optgroups)."""
+    groups: list[Any] = []
+    for level, heading in ACHIEVEMENT_LISTS:
+        if level not in levels:
+            continue
+        items = pack.engineer_items if level == "engineer" else pack.ae_items
+        named = {i: n for i, n, _ in achievement_items(pack)}
+        groups.append((heading, [(i, named[i]) for i in items]))
+    return groups
+
+
+def achievement_name(pack: Pack, clause: str) -> str:
+    """An item's id in the notice's words: 3.5.1.1 → 工程师业绩成果（1）市级以上…; an id not in the list as it is."""
+    for item_id, name, _ in achievement_items(pack):
+        if item_id == clause:
+            return ("工程师业绩成果" if item_id.startswith("3.5.1.") else "助理工程师业绩成果") + name
+    return clause
+
+
+def clause_name(pack: Pack, clause: str) -> str:
+    """A clause the employer's appraisal names, in words with the id after them: 工程师工作能力（3.4.1）."""
+    if clause in pack.engineer_items or clause in pack.ae_items:
+        return f"{achievement_name(pack, clause)}（{clause}）"
+    entry = pack.clauses.get(clause)
+    return f"{entry.title}（{clause}）" if entry is not None else clause

@@ -36,7 +36,7 @@ def posted_date(data: QueryDict, name: str, label: str = "日期") -> dt.date:
     try:
         return dt.date.fromisoformat(data.get(name, "") or "")
     except ValueError as exc:
-        raise ActionRefused(f"{label}填写有误，请按“2023-10-16”的格式填写") from exc
+        raise ActionRefused(f"{label}填写有误，请选择日期（如2023年10月16日）") from exc
 
 
 def posted_int(data: QueryDict, name: str, label: str = "请求参数") -> int:

@@ -108,6 +108,39 @@ class FieldProblem(ValueError):
         super().__init__(reason)
 
 
+# The title series (职称系列) a title may belong to, by the code a Title's ``series`` holds: "engineering" is the one
+# the notice evaluates (转系列, 4, names the others by their Chinese names).
+SERIES_NAMES: dict[str, str] = {
+    "engineering": "工程",
+    "economics": "经济",
+    "accounting": "会计",
+    "statistics": "统计",
+    "auditing": "审计",
+    "agriculture": "农业",
+    "health": "卫生",
+    "education": "教育",
+    "research": "自然科学研究",
+    "social_research": "哲学社会科学研究",
+    "journalism": "新闻",
+    "publishing": "出版",
+    "translation": "翻译",
+    "broadcasting": "播音主持",
+    "arts": "艺术",
+    "library": "图书资料",
+    "archives": "档案",
+    "cultural_relics": "文物博物",
+    "law": "律师",
+    "notary": "公证",
+    "sports": "体育",
+    "experiment": "实验技术",
+    "aviation": "民用航空飞行技术",
+    "shipping": "船舶技术",
+    "technical_college": "技工院校教师",
+    "social_work": "社会工作",
+    "intellectual_property": "知识产权",
+}
+
+
 class FactsError(ValueError):
     """Facts that cannot be used; ``problems`` lists (field path, reason)."""
 

@@ -147,7 +147,8 @@ def import_outcomes(actor: Membership, data: bytes, *, current_year: int) -> Imp
                 raise ValueError
         except (TypeError, ValueError):
             year = 0
-            problem("评审年度", f"“{year_value}”无效，须为{current_year}年以前的年份")
+            given = "未填写" if year_value in (None, "") else f"“{year_value}”无效"  # an empty cell is None
+            problem("评审年度", f"{given}，须为{current_year}年以前的年份")
         level = LEVEL_BY_NAME.get(str(cell(row, "申报层级") or "").strip(), "")
         if not level:
             problem("申报层级", "须为“" + "”或“".join(LEVEL_BY_NAME) + "”")

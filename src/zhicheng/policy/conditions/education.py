@@ -359,7 +359,7 @@ def postgraduate_not_covered(ctx: Ctx) -> Result:
     ref = ctx.reference_date
     if any(rec.graduated_on is not None and rec.graduated_on <= ref for _, rec in postgraduate):
         return refer(
-            "本通知未规定研究生申报助理工程师的条件（not covered by this notice），由评委会认定",
+            "本通知未规定研究生申报助理工程师的条件，由评委会认定",
             "a postgraduate applying for assistant engineer is not covered by this notice",
             "education",
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from zhicheng.policy.conditions.common import count_service, undecided_titles
+from zhicheng.policy.facts import SERIES_NAMES
 from zhicheng.policy.registry import Ctx, Result, condition, no, ok, unknown
 
 GOOD = ("excellent", "qualified")
@@ -15,7 +16,7 @@ def _same_level(ctx: Ctx, level: str) -> Result:
     for i, t in enumerate(titles):
         if t.level == level and t.series is not None and t.series != "engineering":
             return ok(
-                f"已取得{t.series}系列同级职称，平级转入工程系列",
+                f"已取得{SERIES_NAMES.get(t.series, t.series)}系列同级职称，平级转入工程系列",
                 "holds the same level in another series",
                 f"titles[{i}]",
             )
