@@ -207,6 +207,11 @@ def test_R27_a_candidate_whose_vote_was_not_held_is_voted_at_a_later_sitting_nev
     close_meeting(cases.office, 2023)
     meeting.refresh_from_db()
     assert [c.code for c in vote_not_held(2023, meeting)] == [left.code]
+    # Not filed as failing a vote that was never held: the results wait for the later sitting.
+    from zhicheng.results.services import post_results
+
+    with pytest.raises(ActionRefused, match=f"表决未进行.*{left.code}"):
+        post_results(cases.office, 2023, starts_on=dt.date(2023, 12, 4), today=dt.date(2023, 12, 4))
     with pytest.raises(ActionRefused, match="须晚于前次会议日期"):
         sit_again(cases.office, 2023, dt.date(2023, 12, 1))
     sit_again(cases.office, 2023, dt.date(2023, 12, 8))
