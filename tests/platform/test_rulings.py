@@ -29,7 +29,7 @@ from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.experts import add_expert
 from zhicheng.evaluation.groups import build_groups
 from zhicheng.evaluation.meeting import cast_ballot, close_meeting, voting_candidates
-from zhicheng.evaluation.minutes import _result
+from zhicheng.evaluation.minutes import result_in_words
 from zhicheng.evaluation.models import Candidate
 from zhicheng.evaluation.outcome import failure_of, results
 from zhicheng.evaluation.scoring import score_summary, submit_score
@@ -128,7 +128,7 @@ def test_R28_below_the_pass_mark_fails_the_defence_and_is_not_put_to_the_vote(wo
     assert rows[weak.code].failure == "failed_defence" and not rows[weak.code].passed  # 7.2a
     assert failure_of(cases.by_user["a2"]) == "failed_defence"
     weak.refresh_from_db()
-    assert _result(weak).startswith("答辩未通过")
+    assert result_in_words(weak).startswith("答辩未通过")
 
 
 def test_R28_put_to_the_vote_and_not_passed_is_the_committees_failure(world: World) -> None:
@@ -146,7 +146,7 @@ def test_R28_put_to_the_vote_and_not_passed_is_the_committees_failure(world: Wor
     (row,) = results(2023)
     assert row.failure == "failed_committee"  # 7.2b
     c.refresh_from_db()
-    assert _result(c) == "评委会表决未通过"
+    assert result_in_words(c) == "评委会表决未通过"
 
 
 def test_R30_one_clock_beijing_time(world: World) -> None:

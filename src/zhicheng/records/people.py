@@ -423,8 +423,11 @@ def enable(actor: Membership, user_id: int) -> User:
             raise ActionRefused("该账号未停用")
         # An account the security administrator stopped (a compromised one, say) comes back only by their hand: the
         # enrolling side could otherwise switch it on and reset its password.
-        stopped_by_security = Membership.objects.filter(user_id=target.disabled_by_id, role=Role.SECURITY_ADMIN)
-        if actor.role != Role.SECURITY_ADMIN and stopped_by_security.exists():
+        by = target.disabled_by_id
+        stopped_by_security = (
+            by is not None and Membership.objects.filter(user_id=by, role=Role.SECURITY_ADMIN).exists()
+        )
+        if actor.role != Role.SECURITY_ADMIN and stopped_by_security:
             raise ActionRefused("该账号由安全管理员停用，只能由安全管理员重新启用")
         reason = target.disabled_reason
         target.is_active = True
