@@ -424,3 +424,20 @@ def test_the_database_keeps_one_profile_per_id_number(employer: dict[str, Any], 
     for name in ("nobody1", "nobody2"):
         Profile.objects.create(user=world.person(name, Role.APPLICANT, employer["org"]).user)
     assert Profile.objects.filter(id_number_digest="").count() >= 2
+
+
+def test_an_account_the_security_administrator_stopped_comes_back_only_by_their_hand(
+    employer: dict[str, Any], world: World
+) -> None:
+    security = world.person("sec", Role.SECURITY_ADMIN, None)
+    staff = people.enrol_staff(employer["clerk"], name="王小明", id_number=ID_NUMBER, phone="13912345678")
+    people.disable(security, staff.user.pk, "账号疑似被盗用")
+    with pytest.raises(people.ActionRefused, match="只能由安全管理员重新启用"):
+        people.enable(employer["clerk"], staff.user.pk)
+    assert not User.objects.get(pk=staff.user.pk).is_active
+    people.enable(security, staff.user.pk)
+    assert User.objects.get(pk=staff.user.pk).is_active
+    # The clerk's own stop, the clerk may lift.
+    people.disable(employer["clerk"], staff.user.pk, "离职")
+    people.enable(employer["clerk"], staff.user.pk)
+    assert User.objects.get(pk=staff.user.pk).is_active

@@ -29,7 +29,7 @@ from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.experts import add_expert
 from zhicheng.evaluation.groups import build_groups
 from zhicheng.evaluation.meeting import cast_ballot, close_meeting, voting_candidates
-from zhicheng.evaluation.minutes import _result
+from zhicheng.evaluation.minutes import result_in_words
 from zhicheng.evaluation.models import Candidate
 from zhicheng.evaluation.outcome import failure_of, results
 from zhicheng.evaluation.scoring import score_summary, submit_score
@@ -128,7 +128,7 @@ def test_R28_below_the_pass_mark_fails_the_defence_and_is_not_put_to_the_vote(wo
     assert rows[weak.code].failure == "failed_defence" and not rows[weak.code].passed  # 7.2a
     assert failure_of(cases.by_user["a2"]) == "failed_defence"
     weak.refresh_from_db()
-    assert _result(weak).startswith("答辩未通过")
+    assert result_in_words(weak).startswith("答辩未通过")
 
 
 def test_R28_put_to_the_vote_and_not_passed_is_the_committees_failure(world: World) -> None:
@@ -146,7 +146,7 @@ def test_R28_put_to_the_vote_and_not_passed_is_the_committees_failure(world: Wor
     (row,) = results(2023)
     assert row.failure == "failed_committee"  # 7.2b
     c.refresh_from_db()
-    assert _result(c) == "评委会表决未通过"
+    assert result_in_words(c) == "评委会表决未通过"
 
 
 def test_R30_one_clock_beijing_time(world: World) -> None:
@@ -207,6 +207,11 @@ def test_R27_a_candidate_whose_vote_was_not_held_is_voted_at_a_later_sitting_nev
     close_meeting(cases.office, 2023)
     meeting.refresh_from_db()
     assert [c.code for c in vote_not_held(2023, meeting)] == [left.code]
+    # Not filed as failing a vote that was never held: the results wait for the later sitting.
+    from zhicheng.results.services import post_results
+
+    with pytest.raises(ActionRefused, match=f"表决未进行.*{left.code}"):
+        post_results(cases.office, 2023, starts_on=dt.date(2023, 12, 4), today=dt.date(2023, 12, 4))
     with pytest.raises(ActionRefused, match="须晚于前次会议日期"):
         sit_again(cases.office, 2023, dt.date(2023, 12, 1))
     sit_again(cases.office, 2023, dt.date(2023, 12, 8))

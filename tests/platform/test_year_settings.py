@@ -194,3 +194,16 @@ def test_pass_rates_as_percentages_with_each_groups_cap_R26(world: World) -> Non
     text = login(cases.office).post(URL, form(year_settings(2023), rate_default="150")).content.decode()
     assert "须大于0%且不超过100%" in text
     assert committee_param(2023, "defence_pass_mark") == 60
+
+
+def test_numbers_out_of_shape_or_bounds_are_refused_in_words_not_with_an_error_page(world: World) -> None:
+    office = office_clerk(world)
+    client = login(office)
+    assert client.get(f"{URL}?cal=0").status_code == 200
+    assert client.get(f"{URL}?cal=99999").status_code == 200
+    row = year_settings(2023)
+    for bad, says in (("²", "须填写整数"), ("40000", "须在1至60之间")):
+        answer = client.post(URL, form(row, publicity_min_workdays=bad))
+        assert answer.status_code in (200, 400) and says in answer.content.decode(), bad
+    assert EvaluationYear.objects.get(year=2023).publicity_min_workdays == row.publicity_min_workdays
+    assert client.get("/?category=²&area=²").status_code in (200, 302)

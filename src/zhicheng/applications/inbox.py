@@ -38,6 +38,7 @@ NO_CASE_LIST = frozenset({Role.EXPERT, Role.ADMINISTRATOR, Role.SECURITY_ADMIN})
 # A mainland ID number (18 characters, the last a digit or X; or the old 15 digits): searched by its keyed digest.
 ID_NUMBER = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 CASE_NUMBER = re.compile(r"^(?:申报)?#?(\d{1,9})$")
+DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _my_current_step(membership: Membership) -> Exists:
@@ -127,25 +128,40 @@ class Filters:
     level: str = ""
     category: int | None = None
     area: int | None = None
+    # An ID number typed in the box travels on as its keyed digest and its masked form, never in clear: the
+    # addresses of the result pages end up in access logs, browser histories and Referer headers.
+    id_digest: str = ""
+    id_shown: str = ""
 
     @classmethod
     def from_query(cls, data: Any) -> Filters:
         def number(name: str) -> int | None:
             raw = (data.get(name) or "").strip()
-            return int(raw) if raw.isdigit() and len(raw) <= 6 else None
+            return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else None
 
         state = data.get("state") or ""
         level = data.get("level") or ""
+        q = (data.get("q") or "").strip()[:60]
+        id_digest, id_shown = (data.get("qd") or "").strip(), (data.get("qm") or "").strip()[:18]
+        if not DIGEST.match(id_digest):
+            id_digest, id_shown = "", ""
+        typed = q.upper().replace(" ", "")
+        if ID_NUMBER.match(typed):
+            q, id_digest, id_shown = "", idnumbers.digest(typed), idnumbers.mask(typed)
+        elif q:  # a new search typed over an earlier one by ID number
+            id_digest, id_shown = "", ""
         return cls(
-            q=(data.get("q") or "").strip()[:60],
+            q=q,
             state=state if state in State.values else "",
             level=level if level in dict(LEVELS) else "",
             category=number("category"),
             area=number("area"),
+            id_digest=id_digest,
+            id_shown=id_shown,
         )
 
     def active(self) -> bool:
-        return bool(self.q or self.state or self.level or self.category or self.area)
+        return bool(self.q or self.id_digest or self.state or self.level or self.category or self.area)
 
     def query_string(self) -> str:
         """The filters as a query string, for the pages' links (the page number is added by the template)."""
@@ -153,6 +169,8 @@ class Filters:
             (k, v)
             for k, v in (
                 ("q", self.q),
+                ("qd", self.id_digest),
+                ("qm", self.id_shown),
                 ("state", self.state),
                 ("level", self.level),
                 ("category", self.category),
@@ -177,11 +195,11 @@ def search(qs: QuerySet[Application], filters: Filters) -> QuerySet[Application]
         qs = qs.filter(specialty_category=filters.category)
     if filters.area:
         qs = qs.filter(area_id=filters.area)
+    if filters.id_digest:
+        return qs.filter(applicant__profile__id_number_digest=filters.id_digest)
     q = filters.q.upper().replace(" ", "")
     if not q:
         return qs
-    if ID_NUMBER.match(q):
-        return qs.filter(applicant__profile__id_number_digest=idnumbers.digest(q))
     number = CASE_NUMBER.match(q)
     if number:  # a number alone is a case number (names and employers are words)
         return qs.filter(pk=int(number.group(1)))

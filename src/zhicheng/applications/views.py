@@ -82,10 +82,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # An expert sees candidates by code only, in its evaluation tasks; no list of cases is theirs to read.
         context["case_list"] = False
         return render(request, "applications/dashboard.html", context)
-    tab = request.GET.get("tab") or "mine"
+    data = request.POST if request.method == "POST" else request.GET
+    tab = data.get("tab") or "mine"
     if tab not in dict(inbox.TABS):
         tab = "mine"
-    filters = inbox.Filters.from_query(request.GET)
+    filters = inbox.Filters.from_query(data)
+    # The search box posts, and a query naming an ID number in clear is answered with its address without it: the
+    # result pages' addresses carry the digest and the masked number only (inbox.Filters).
+    if request.method == "POST" or ("q" in request.GET and filters.id_digest):
+        query = filters.query_string()
+        return redirect(f"{reverse('dashboard')}?tab={tab}{'&' + query if query else ''}")
     counts = {key: inbox.search(inbox.tab_queryset(actor, key), filters).count() for key, _ in inbox.TABS}
     page = Paginator(inbox.listed(inbox.search(inbox.tab_queryset(actor, tab), filters)), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -110,7 +116,7 @@ def batch_approve(request: HttpRequest) -> HttpResponse:
     if actor.role not in REVIEWERS:
         messages.error(request, "只有审核单位的审核人可以批量审核通过")
         return redirect("dashboard")
-    ids = sorted({int(v) for v in request.POST.getlist("application") if v.isdigit() and len(v) <= 9})
+    ids = sorted({int(v) for v in request.POST.getlist("application") if v.isascii() and v.isdigit() and len(v) <= 9})
     if not ids:
         messages.error(request, "请先勾选要审核通过的申报")
         return redirect(_back_to_inbox(request))
@@ -286,7 +292,7 @@ def upload_evidence(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     upload = request.FILES.get("file")
     raw = request.POST.get("application") or ""
-    if raw and not raw.isdigit():
+    if raw and not (raw.isascii() and raw.isdigit()):
         messages.error(request, "申报编号无效")
         return redirect("dashboard")
     application_id = raw or None

@@ -23,7 +23,8 @@ from zhicheng.evaluation.scoring import defence_pass_mark, failed_defence
 from zhicheng.round.clock import zh_date
 
 
-def _result(c: Candidate) -> str:
+def result_in_words(c: Candidate) -> str:
+    """What the minutes say of a candidate's result (R28: a failed defence apart from a failed vote)."""
     if c.passed_vote is None:
         return "—"
     if failed_defence(c):
@@ -98,7 +99,7 @@ def minutes_pdf(meeting: Meeting) -> bytes:
                 p(c.votes_abstain if c.votes_abstain is not None else "—"),
                 p(c.eligible_voters if c.eligible_voters is not None else "—"),
                 p(c.rank_in_group or "—"),
-                p(_result(c)),
+                p(result_in_words(c)),
                 p(c.opinion or "—"),
             ]
         )

@@ -32,10 +32,13 @@ def _membership(request: HttpRequest) -> Membership | None:
     return membership
 
 
-def _int(data: QueryDict, name: str, label: str) -> int:
+def _int(data: QueryDict, name: str, label: str, most: int = 60) -> int:
+    """A count of days or years the office types: digits only (not ² or ５), and within what a round can hold."""
     text = (data.get(name) or "").strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ActionRefused(f"{label}须填写整数")
+    if not 1 <= int(text) <= most:
+        raise ActionRefused(f"{label}须在1至{most}之间")
     return int(text)
 
 
@@ -151,6 +154,8 @@ def _context(year: int, posted: QueryDict | None, cal: str | None) -> dict[str, 
     try:
         cal_year = int(cal) if cal else row.window_start.year
     except ValueError:
+        cal_year = row.window_start.year
+    if not 2000 <= cal_year <= 2100:  # a year a calendar can be entered for; anything else shows the round's own
         cal_year = row.window_start.year
     if cal_year not in years:
         years = sorted({*years, cal_year})

@@ -39,7 +39,13 @@ def expert_tasks(membership: Membership) -> Iterable[Task]:
         out.append(
             Task(
                 "待投票的候选人",
-                Candidate.objects.filter(year=year).exclude(pk__in=recused).exclude(pk__in=voted).count(),
+                # Those decided at an earlier sitting are not voted on again (R27). Those below the defence's pass
+                # mark (R28) are left in the count: telling them needs each one's scores, too dear for a badge; the
+                # ballot page itself lists only what the expert can vote on.
+                Candidate.objects.filter(year=year, passed_vote__isnull=True)
+                .exclude(pk__in=recused)
+                .exclude(pk__in=voted)
+                .count(),
                 reverse("expert_home"),
                 "评审会议表决中",
             )

@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 import chinese_calendar
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -137,7 +138,7 @@ def parse_rubric(year: int, data: Any) -> dict[str, dict[str, int]]:
             text = str(data.get(f"rubric_{kind}_{item.id}", "") or "").strip()
             if not text:
                 continue
-            if not text.isdigit() or not 1 <= int(text) <= 100:
+            if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 100:
                 reasons.append(f"{sheet}「{item.name}」的满分须为1至100之间的整数")
                 continue
             out.setdefault(kind, {})[item.id] = int(text)
@@ -359,7 +360,10 @@ def save_year(actor: Membership, year: int, form: YearForm) -> list[YearSettingC
         row.results_min_workdays = form.results_min_workdays
         row.pass_rates = rates
         row.parameters = overrides
-        row.full_clean()
+        try:
+            row.full_clean()
+        except ValidationError as exc:  # the model's own bounds, in its Chinese words, as a refusal like the others
+            raise ActionRefused(*[f"{m}" for messages in exc.message_dict.values() for m in messages]) from exc
         row.save()
         made = []
         for key in sorted(changed):
@@ -410,7 +414,7 @@ def _shown(key: str, value: Any) -> str:
         return zh_date(value)
     if key == "pass_rates":
         names = dict(RATE_LABELS)
-        parts = [f"{names.get(k, k)}{percent(v)}" for k, v in sorted(value.items())]
+        parts = [f"{names.get(k, f'答辩组{k}')}：{percent(v)}" for k, v in sorted(value.items())]
         return "；".join(parts) or "未设置"
     if key.endswith("_workdays"):
         return f"{value}个工作日"

@@ -421,6 +421,14 @@ def enable(actor: Membership, user_id: int) -> User:
         target = User.objects.select_for_update().get(pk=target.pk)
         if target.is_active:
             raise ActionRefused("该账号未停用")
+        # An account the security administrator stopped (a compromised one, say) comes back only by their hand: the
+        # enrolling side could otherwise switch it on and reset its password.
+        by = target.disabled_by_id
+        stopped_by_security = (
+            by is not None and Membership.objects.filter(user_id=by, role=Role.SECURITY_ADMIN).exists()
+        )
+        if actor.role != Role.SECURITY_ADMIN and stopped_by_security:
+            raise ActionRefused("该账号由安全管理员停用，只能由安全管理员重新启用")
         reason = target.disabled_reason
         target.is_active = True
         target.disabled_at, target.disabled_by, target.disabled_reason = None, None, ""

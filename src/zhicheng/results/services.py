@@ -16,6 +16,7 @@ from zhicheng.accounts.roles import Role
 from zhicheng.cases.events import record_event
 from zhicheng.cases.models import Application, State
 from zhicheng.cases.refusals import ActionRefused, check_lengths
+from zhicheng.evaluation.meeting import vote_not_held
 from zhicheng.evaluation.models import Candidate, Meeting
 from zhicheng.evaluation.outcome import failure_of
 from zhicheng.intake.models import RecognitionDecision
@@ -88,6 +89,11 @@ def post_results(actor: Membership, year: int, *, starts_on: dt.date, today: dt.
         raise ActionRefused("评委会表决结束后方可公示评审结果")
     if meeting.held_on > starts_on:
         raise ActionRefused("公示不能早于评审会议日期")
+    not_held = vote_not_held(year, meeting)
+    if not_held:  # R27: voted on at a later sitting, never filed as failing a vote that was not held
+        raise ActionRefused(
+            "以下参评人员的表决未进行，须在评审会议再次开会时表决后方可公示：" + "、".join(c.code for c in not_held)
+        )
     if Candidate.objects.filter(year=year, tie_at_cap=True).exists():
         raise ActionRefused("有申报人在通过率边界并列，请评委会办公室先按规定确定后再公示")
     days = year_settings(year).results_min_workdays
