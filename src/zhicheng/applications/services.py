@@ -663,8 +663,6 @@ def add_evidence(
         else:
             if actor.role != Role.APPLICANT:
                 raise ActionRefused("只有申报人可以上传本人证明材料")
-            if profile_locked(actor.user):  # the reviewers read the files as they were submitted
-                raise ActionRefused(PROFILE_LOCKED)
             evidence.profile, _ = Profile.objects.get_or_create(user=actor.user)
         evidence.file.save("upload", upload, save=False)
         evidence.save()

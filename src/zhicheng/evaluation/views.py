@@ -51,7 +51,8 @@ from zhicheng.evaluation.models import (
 )
 from zhicheng.evaluation.scoring import correct_score, rubric, score_summary, submit_score
 from zhicheng.evaluation.year_settings import percent
-from zhicheng.round.year import year_pack, year_settings
+from zhicheng.round.parameters import TITLE_NAMES
+from zhicheng.round.year import committee_param, year_pack, year_settings
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -86,6 +87,9 @@ def office(request: HttpRequest) -> HttpResponse:
         "is_office": is_office,
         # Groups, experts and recusals change only before the vote (R22): the buttons go when the service would refuse.
         "can_arrange": is_office and not vote_begun(year),
+        # The pool's bounds as the year's settings have them (R25), in the heading the office reads.
+        "expert_min_title": TITLE_NAMES.get(str(committee_param(year, "expert_min_title")), "高级工程师"),
+        "expert_max_years": int(committee_param(year, "expert_max_term_years")),
         "groups": rows,
         "not_grouped": not_grouped(year),
         "all_groups": groups,
