@@ -167,6 +167,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 ZHICHENG_TRUSTED_PROXY_HEADER = os.environ.get("ZHICHENG_TRUSTED_PROXY_HEADER", "")
 ZHICHENG_TRUSTED_PROXIES = [p for p in os.environ.get("ZHICHENG_TRUSTED_PROXIES", "").split(",") if p.strip()]
 AXES_CLIENT_IP_CALLABLE = "zhicheng.accounts.clients.client_address"
+AXES_USERNAME_CALLABLE = "zhicheng.accounts.clients.client_username"
 
 # The privileged roles sign in with a second factor, a TOTP code (zhicheng.accounts.second_factor); "0" turns it
 # off, e.g. for a demonstration on a machine without an authenticator at hand.

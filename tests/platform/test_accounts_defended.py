@@ -431,3 +431,15 @@ def test_each_step_of_the_gate_in_its_order(world: World) -> None:
     # Now the second factor is due, and the password page waits for it.
     assert client.get("/account/password/")["Location"].startswith("/account/second-factor/enrol/")
     assert client.get("/account/second-factor/enrol/").status_code == 200
+
+
+def test_a_page_of_text_as_the_user_name_is_a_failed_sign_in_not_an_error_page(db: Any) -> None:
+    """The sign-in pause records the user name it is keyed on; one longer than its column (255, PostgreSQL enforces
+    it) is cut to a user name's length instead of failing the request."""
+    from axes.models import AccessAttempt
+    from django.test import Client
+
+    answer = Client().post("/login/", {"username": "超长的内容" * 100, "password": "x"})
+    assert answer.status_code in (200, 403)
+    assert "用户名或密码" in answer.content.decode() or answer.status_code == 403
+    assert AccessAttempt.objects.get().username == ("超长的内容" * 100)[:150]

@@ -57,3 +57,14 @@ def client_address(request: HttpRequest) -> str:
         if not trusted(address):
             return str(address)
     return remote
+
+
+def client_username(request: HttpRequest, credentials: dict[str, str] | None = None) -> str:
+    """The user name the sign-in pause is keyed on, cut to the longest a user name can be: a pasted page of text as
+    the user name is a failed sign-in like any other, not a 500 from a column that holds 255 characters
+    (PostgreSQL enforces it; issue 11's walk of every form with over-long values found it)."""
+    from django.contrib.auth import get_user_model  # at call time: settings import this module's neighbours
+
+    typed = (credentials or {}).get("username") or request.POST.get("username", "")
+    limit = get_user_model()._meta.get_field("username").max_length or 150
+    return str(typed)[:limit]
