@@ -9,9 +9,11 @@ OWASP "CSV injection"). Every row the platform writes goes through :func:`append
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -50,3 +52,20 @@ def csv_row(values: Iterable[object]) -> list[str]:
 
 class ImportProblem(ValueError):
     """A workbook that cannot be read at all."""
+
+
+def template_workbook(title: str, headers: Iterable[object], notes: Iterable[tuple[str, str]]) -> bytes:
+    """An empty workbook in an import's layout: the headers on the first sheet, what each column takes on a second
+    (填写说明) — the one shape every import's template has, so that the offices meet one kind of template."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = title
+    append_row(ws, headers)
+    sheet = wb.create_sheet("填写说明")
+    append_row(sheet, ["列", "填写"])
+    for column, what in notes:
+        append_row(sheet, [column, what])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -22,7 +22,7 @@ from zhicheng.cases.events import record_event
 from zhicheng.cases.labels import LEVEL_LABELS
 from zhicheng.cases.models import Application
 from zhicheng.cases.refusals import ActionRefused
-from zhicheng.documents.workbooks import ImportProblem, append_row, column_letter
+from zhicheng.documents.workbooks import ImportProblem, column_letter, template_workbook
 from zhicheng.records import idnumbers
 from zhicheng.records.models import EvaluationOutcome, Profile
 
@@ -214,18 +214,14 @@ def _write(actor: Membership, parsed: list[tuple[int, _Row]]) -> None:
 
 def import_template() -> bytes:
     """An empty workbook in the import's layout, with what each column takes on a second sheet."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "历年评审结果"
-    append_row(ws, IMPORT_HEADERS)
-    notes = wb.create_sheet("填写说明")
-    append_row(notes, ["列", "填写"])
-    append_row(notes, ["身份证号码", "18位居民身份证号码（校验位须正确）；请先把该列设置为“文本”格式"])
-    append_row(notes, ["评审年度", "如 2022"])
-    append_row(notes, ["申报层级", "、".join(LEVEL_BY_NAME)])
-    append_row(notes, ["评审结果", "、".join(OUTCOME_BY_NAME)])
-    append_row(notes, ["申报日期", "如 2022-10-20；答辩未通过的必填（7.2）"])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return template_workbook(
+        "历年评审结果",
+        IMPORT_HEADERS,
+        [
+            ("身份证号码", "18位居民身份证号码（校验位须正确）；请先把该列设置为“文本”格式"),
+            ("评审年度", "如 2022"),
+            ("申报层级", "、".join(LEVEL_BY_NAME)),
+            ("评审结果", "、".join(OUTCOME_BY_NAME)),
+            ("申报日期", "如 2022-10-20；答辩未通过的必填（7.2）"),
+        ],
+    )

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -33,7 +33,7 @@ from zhicheng.accounts.roles import ROLE_ORG_KINDS, Role
 from zhicheng.audit import trail
 from zhicheng.audit.models import AuditEntry
 from zhicheng.cases.refusals import ActionRefused, check_lengths
-from zhicheng.documents.workbooks import ImportProblem, append_row, column_letter
+from zhicheng.documents.workbooks import ImportProblem, column_letter, template_workbook
 from zhicheng.records import idnumbers
 from zhicheng.records.models import Profile
 
@@ -325,23 +325,17 @@ def import_accounts(actor: Membership, data: bytes) -> AccountsImport:
 
 def import_template() -> bytes:
     """An empty workbook in the import's layout, with what each column takes on a second sheet."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "账号"
-    append_row(ws, IMPORT_HEADERS)
-    notes = wb.create_sheet("填写说明")
-    append_row(notes, ["列", "填写"])
-    append_row(notes, ["姓名", "本人姓名"])
-    append_row(notes, ["手机号码", "11位手机号码，即登录用户名；请先把该列设置为“文本”格式"])
-    append_row(notes, ["角色", "、".join(ROLE_BY_NAME)])
-    append_row(
-        notes, ["机构名称", "平台中机构的全称；县（市、区）人社局、工信局审核人可不填，由所在区域确定；评审专家不填"]
+    return template_workbook(
+        "账号",
+        IMPORT_HEADERS,
+        [
+            ("姓名", "本人姓名"),
+            ("手机号码", "11位手机号码，即登录用户名；请先把该列设置为“文本”格式"),
+            ("角色", "、".join(ROLE_BY_NAME)),
+            ("机构名称", "平台中机构的全称；县（市、区）人社局、工信局审核人可不填，由所在区域确定；评审专家不填"),
+            ("所在区域", "如 原平市、忻府区；填写时核对机构是否在该区域"),
+        ],
     )
-    append_row(notes, ["所在区域", "如 原平市、忻府区；填写时核对机构是否在该区域"])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 # ── resets and disabling ────────────────────────────────────────────────────────────────────────────────────
