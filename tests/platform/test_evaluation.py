@@ -475,7 +475,7 @@ def test_secret_ballot_no_vote_is_recoverable_R22(world: World) -> None:
 
     def normal(text: str) -> str:
         text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
-        text = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}|\b[0-9a-f]{64}\b|\d{4}年\d{2}月\d{2}日 \d{2}:\d{2}", "", text)
+        text = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}|\b[0-9a-f]{64}\b|\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", "", text)
         text = re.sub(r"/evaluation/minutes/\d+\.pdf", "", text)  # PostgreSQL's sequences outlive a rollback
         return re.sub(r'"X-CSRFToken": "[^"]+"', "", text)
 

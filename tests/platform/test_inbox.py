@@ -545,3 +545,35 @@ def test_the_employer_and_the_city_hr_bureau_find_the_tasks_of_their_part(
     )
     assert tasks(city_hr, after) == {"公示期满、待确认备案的评审结果": 3}
     assert tasks(office, after) == {}  # no objection waits; the publicity is posted already
+
+
+def test_the_desk_is_searched_like_the_inbox_and_each_batch_on_the_channel_page_turns_its_pages(
+    county_case: dict[str, Any], world: World
+) -> None:
+    iit = county_case["iit"]
+    office = world.person("office", Role.COMMITTEE_CLERK, Organisation.objects.get(kind=OrgKind.COMMITTEE_OFFICE))
+    batch = SubmissionBatch.objects.create(channel=iit.organisation, year=2023, submitted_by=iit.user)
+    sent = bulk_cases(PAGE_SIZE + 3, county_case["employer"], state=State.IN_BATCH, steps=[iit], step=0)
+    BatchEntry.objects.bulk_create([BatchEntry(batch=batch, application=a) for a in sent])
+    client = client_for(office)
+
+    def desk_pks(query: str) -> list[int]:
+        page = client.get(f"/office/?{query}").content.decode()
+        table = page.split('data-testid="office-list"', 1)[1].split("</table>", 1)[0]
+        return sorted(int(pk) for pk in re.findall(r'href="/office/applications/(\d+)/"', table))
+
+    assert len(desk_pks("")) == PAGE_SIZE and len(desk_pks("page=2")) == 3
+    one = sent[7]
+    assert desk_pks(f"q={one.applicant.full_name}") == [one.pk]
+    assert desk_pks(f"q=%23{one.pk}") == [one.pk]
+    assert desk_pks("q=没有这个人") == []
+    # The box posts and answers with an address that holds no ID number in clear, as the inbox does.
+    answer = client.post("/office/", {"q": ID_NUMBER})
+    assert answer.status_code == 302 and ID_NUMBER not in answer.url and idnumbers.digest(ID_NUMBER) in answer.url
+    assert "按所填条件找到0份" in client.get(answer.url).content.decode()
+
+    channel = client_for(iit)
+    first = channel.get("/channel/").content.decode()
+    assert f"batch{batch.pk}=2#batch{batch.pk}" in first
+    rows = re.findall(r'href="/applications/(\d+)/"', channel.get(f"/channel/?batch{batch.pk}=2").content.decode())
+    assert sorted(int(pk) for pk in rows) == sorted(a.pk for a in sent[PAGE_SIZE:])

@@ -4,10 +4,14 @@ messages, and the posted dates and numbers read with a clerk's message instead o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 
 from zhicheng.accounts.models import Membership
@@ -16,6 +20,22 @@ from zhicheng.cases.refusals import ActionRefused, AlreadyDone
 # Rows a list page shows at once (the inbox's tabs, the desk, the channels' lists, the registers): a county's 400
 # cases are 8 pages, never one long scroll; each page is fetched with a fixed number of queries.
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Paged:
+    """One page of a list and what its links need: the page, the name of its parameter (a page with several lists
+    gives each its own), and the page's other parameters, kept when the reader turns this list's page."""
+
+    page: Page[Any]
+    param: str
+    query: str
+
+
+def paged(request: HttpRequest, items: Sequence[Any] | QuerySet[Any], param: str = "page") -> Paged:
+    others = request.GET.copy()
+    others.pop(param, None)
+    return Paged(Paginator(items, PAGE_SIZE).get_page(request.GET.get(param)), param, others.urlencode())
 
 
 def acting(request: HttpRequest, roles: Collection[str]) -> Membership:

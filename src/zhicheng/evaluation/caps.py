@@ -37,10 +37,13 @@ def rate_value(value: Any) -> float:
         raise ActionRefused(str(exc)) from exc
 
 
-def cap(group: Group) -> int | None:
-    """How many of the group may pass: the rate times the group's size, rounded down (a cap is never exceeded)."""
+def cap(group: Group, size: int | None = None) -> int | None:
+    """How many of the group may pass: the rate times the group's size, rounded down (a cap is never exceeded). A
+    list of groups passes each one's size, counted with the list."""
     rate = pass_rate(group)
-    return None if rate is None else math.floor(rate * group.candidates.count() + 1e-9)
+    if rate is None:
+        return None
+    return math.floor(rate * (group.candidates.count() if size is None else size) + 1e-9)
 
 
 def apply_caps(year: int) -> None:

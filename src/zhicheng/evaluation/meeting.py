@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from zhicheng.accounts.models import Membership
@@ -31,10 +33,11 @@ from zhicheng.evaluation.models import (
     Ballot,
     BallotCast,
     Candidate,
+    Conflict,
     Expert,
     Meeting,
 )
-from zhicheng.evaluation.scoring import failed_defence, score_summary
+from zhicheng.evaluation.scoring import below_pass_mark, defence_pass_mark, failed_defence, score_summaries
 from zhicheng.round import milestones
 from zhicheng.round.year import committee_fraction, lock_year
 
@@ -122,14 +125,15 @@ def open_meeting(actor: Membership, year: int) -> Meeting:
 def voting_candidates(expert: Expert, meeting: Meeting) -> list[Candidate]:
     """What a present expert votes on: every candidate of the year but those they recuse from and those below the
     defence's pass mark (R28)."""
-    recused = set(expert.conflicts.values_list("candidate_id", flat=True))
-    return [
-        c
-        for c in Candidate.objects.filter(year=meeting.year).order_by("code")
-        if c.pk not in recused
-        and not failed_defence(c)  # R28: below the defence's pass mark, not put to the vote
-        and c.passed_vote is None  # R27: decided at an earlier sitting, never voted on twice
-    ]
+    # R27: decided at an earlier sitting, never voted on twice.
+    candidates = (
+        Candidate.objects.filter(year=meeting.year, passed_vote__isnull=True)
+        .exclude(conflicts__expert=expert)
+        .order_by("code")
+    )
+    summaries, mark = score_summaries(candidates), defence_pass_mark(meeting.year)
+    # R28: below the defence's pass mark, not put to the vote.
+    return [c for c in candidates if not below_pass_mark(summaries[c.pk], mark)]
 
 
 def has_voted(expert: Expert, meeting: Meeting, candidate: Candidate) -> bool:
@@ -188,26 +192,36 @@ def tally(meeting: Meeting) -> list[Tally]:
         raise ActionRefused("表决结束后方可计票")
     needed = committee_fraction(meeting.year, "pass_fraction")
     present = set(meeting.present.values_list("pk", flat=True))
+    # Read together, not per candidate: a year of thousands is counted in five queries.
+    recused: dict[int, set[int]] = defaultdict(set)
+    for candidate_id, expert_id in Conflict.objects.filter(candidate__year=meeting.year).values_list(
+        "candidate_id", "expert_id"
+    ):
+        recused[candidate_id].add(expert_id)
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for candidate_id, choice, n in (
+        Ballot.objects.filter(meeting=meeting).values_list("candidate_id", "choice").annotate(n=Count("pk")).order_by()
+    ):
+        counts[candidate_id][choice] += n
+    casts = dict(
+        BallotCast.objects.filter(meeting=meeting).values_list("candidate_id").annotate(n=Count("pk")).order_by()
+    )
     out = []
-    for c in Candidate.objects.filter(year=meeting.year).order_by("code"):
-        recused = set(c.conflicts.values_list("expert_id", flat=True)) & present
-        eligible = len(present) - len(recused)
+    for c in Candidate.objects.filter(year=meeting.year).select_related("group").order_by("code"):
+        eligible = len(present) - len(recused[c.pk] & present)
         if c.passed_vote is not None and c.eligible_voters is not None:
             # Decided at an earlier sitting (R27): counted against the experts present then, not now.
             eligible = c.eligible_voters
-        counts = {k: 0 for k in Ballot.Choice.values}
-        for choice in Ballot.objects.filter(meeting=meeting, candidate=c).values_list("choice", flat=True):
-            counts[choice] += 1
-        cast = BallotCast.objects.filter(meeting=meeting, candidate=c).count()
+        got = counts[c.pk]
         out.append(
             Tally(
                 c,
-                counts["for"],
-                counts["against"],
-                counts["abstain"],
+                got["for"],
+                got["against"],
+                got["abstain"],
                 eligible,
-                cast,
-                vote_passes(counts["for"], eligible, needed),
+                casts.get(c.pk, 0),
+                vote_passes(got["for"], eligible, needed),
             )
         )
     return out
@@ -235,12 +249,14 @@ def close_meeting(actor: Membership, year: int) -> Meeting:
         _shuffle_ballots(meeting)
         counts = {t.candidate.pk: t for t in tally(meeting)}
         # Only the candidates of this sitting: those decided at an earlier one keep their result (R27).
-        for c in Candidate.objects.select_for_update().filter(year=year, passed_vote__isnull=True).order_by("pk"):
-            t = counts[c.pk]
+        sitting = list(Candidate.objects.select_for_update().filter(year=year, passed_vote__isnull=True).order_by("pk"))
+        summaries, mark = score_summaries(sitting), defence_pass_mark(year)
+        for c in sitting:
+            t, summary = counts[c.pk], summaries[c.pk]
             c.votes_for, c.votes_against, c.votes_abstain = t.votes_for, t.against, t.abstain
             # R28: a candidate below the defence's pass mark failed the defence (7.2a) and was not voted on.
-            c.eligible_voters, c.passed_vote = t.eligible, t.passed and not failed_defence(c)
-            c.score = score_summary(c).final
+            c.eligible_voters, c.passed_vote = t.eligible, t.passed and not below_pass_mark(summary, mark)
+            c.score = summary.final
             c.save()
         apply_caps(year)
         archive_minutes(actor, year)  # the PDF before the events: their audit entries take the trail's lock
@@ -264,11 +280,9 @@ def record_opinion(actor: Membership, candidate_id: int, opinion: str) -> Candid
 def vote_not_held(year: int, meeting: Meeting) -> list[Candidate]:
     """Candidates put to the vote on whom no ballot was cast at the closed sitting (R27): their vote was not held."""
     cast = set(BallotCast.objects.filter(meeting=meeting).values_list("candidate_id", flat=True))
-    return [
-        c
-        for c in Candidate.objects.filter(year=year).order_by("code")
-        if c.pk not in cast and not failed_defence(c) and c.passed_vote is not None
-    ]
+    candidates = Candidate.objects.filter(year=year, passed_vote__isnull=False).exclude(pk__in=cast).order_by("code")
+    summaries, mark = score_summaries(candidates), defence_pass_mark(year)
+    return [c for c in candidates if not below_pass_mark(summaries[c.pk], mark)]
 
 
 def sit_again(actor: Membership, year: int, held_on: dt.date) -> Meeting:

@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from zhicheng.accounts.models import Membership
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.anonymity import materials_ready
-from zhicheng.evaluation.assignment import panel
 from zhicheng.evaluation.experts import has_conflict
 from zhicheng.evaluation.guards import acting_expert, locked_candidate, log_event, not_closed
 from zhicheng.evaluation.models import (
     Assignment,
     Candidate,
+    Conflict,
     Expert,
     Score,
 )
@@ -242,16 +244,53 @@ def _q(value: Decimal) -> Decimal:
 
 def score_summary(candidate: Candidate) -> ScoreSummary:
     """Aggregates of the current sheets of the candidate's panel; a recused expert's sheet does not count (R22)."""
-    members = panel(candidate)
+    return score_summaries([candidate])[candidate.pk]
+
+
+def score_summaries(candidates: QuerySet[Candidate] | list[Candidate]) -> dict[int, ScoreSummary]:
+    """score_summary for many candidates in four queries, whatever their number: the office's page and the vote's
+    lists read thousands together. A query set is read through subqueries (no list of ids the database must parse)."""
+    if isinstance(candidates, QuerySet):
+        chosen: Any = candidates.values("pk")
+        candidates = list(candidates)
+    elif len(candidates) <= 500:
+        chosen = [c.pk for c in candidates]
+    else:  # a long list of ids is a long statement (and SQLite's bound on parameters): read the years instead
+        chosen = Candidate.objects.filter(year__in={c.year for c in candidates}).values("pk")
+    recused: dict[int, set[int]] = defaultdict(set)
+    for candidate_id, expert_id in Conflict.objects.filter(candidate__in=chosen).values_list(
+        "candidate_id", "expert_id"
+    ):
+        recused[candidate_id].add(expert_id)
+    by_group: dict[int, list[Expert]] = defaultdict(list)
+    groups = {c.group_id for c in candidates}
+    for expert in (
+        Expert.objects.filter(assignment__group__in=groups).select_related("user", "assignment").order_by("pk")
+    ):
+        by_group[expert.assignment.group_id].append(expert)
+    sheets: dict[int, list[Score]] = defaultdict(list)
+    for sheet in Score.objects.filter(candidate__in=chosen, current=True).order_by("pk"):
+        sheets[sheet.candidate_id].append(sheet)
+    weights = {year: _score_weights(year) for year in {c.year for c in candidates}}  # read once, not per candidate
+    return {
+        c.pk: _summary(weights[c.year], [e for e in by_group[c.group_id] if e.pk not in recused[c.pk]], sheets[c.pk])
+        for c in candidates
+    }
+
+
+def _score_weights(year: int) -> dict[str, Decimal]:
+    return {k: Decimal(str(v)) for k, v in committee_param(year, "score_weights").items()}
+
+
+def _summary(weights: dict[str, Decimal], members: list[Expert], all_sheets: list[Score]) -> ScoreSummary:
     ids = {e.pk for e in members}
-    sheets = [s for s in candidate.scores.filter(current=True) if s.expert_id in ids]
+    sheets = [s for s in all_sheets if s.expert_id in ids]
     missing = [e for e in members if e.pk not in {s.expert_id for s in sheets}]
     if not sheets:
         return ScoreSummary(0, None, None, None, None, None, missing)
     # Decimal throughout: the final score ranks candidates against the cap, a float's 0.01 would move a rank.
     defence = [Decimal(s.defence_total) for s in sheets]
     quantified = [Decimal(s.quantified_total) for s in sheets]
-    weights = {k: Decimal(str(v)) for k, v in committee_param(candidate.year, "score_weights").items()}
     mean = sum(defence, Decimal(0)) / len(defence)
     q_mean = sum(quantified, Decimal(0)) / len(quantified)
     final = weights["defence"] * mean + weights["quantified"] * q_mean
@@ -274,5 +313,10 @@ def defence_pass_mark(year: int) -> Decimal:
 def failed_defence(candidate: Candidate) -> bool:
     """Below the pass mark on the panel's mean defence score (R28, 7.2a): not put to the vote. A candidate not yet
     scored has not failed; the mark cannot change once the vote has opened (the year settings refuse it)."""
-    mean = score_summary(candidate).mean
-    return mean is not None and mean < defence_pass_mark(candidate.year)
+    return below_pass_mark(score_summary(candidate), defence_pass_mark(candidate.year))
+
+
+def below_pass_mark(summary: ScoreSummary, mark: Decimal) -> bool:
+    """failed_defence on a summary already read (score_summaries) and the year's mark read once, for the lists of
+    the vote."""
+    return summary.mean is not None and summary.mean < mark

@@ -9,13 +9,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.models import Membership, Organisation, User
 from zhicheng.accounts.roles import Role
-from zhicheng.cases.pages import posted_date, posted_int, refused
+from zhicheng.cases.pages import paged, posted_date, posted_int, refused
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.anonymity import materials_ready, needs_fixing, redact_materials
 from zhicheng.evaluation.assignment import apply_assignment, assign_expert, expert_candidates, plan_assignment
@@ -26,7 +27,6 @@ from zhicheng.evaluation.guards import can_view_office, expert_for, vote_begun
 from zhicheng.evaluation.meeting import (
     cast_ballot,
     close_meeting,
-    has_voted,
     open_meeting,
     prepare_meeting,
     record_attendance,
@@ -49,10 +49,13 @@ from zhicheng.evaluation.models import (
     Minutes,
     Score,
 )
-from zhicheng.evaluation.scoring import correct_score, rubric, score_summary, submit_score
+from zhicheng.evaluation.scoring import correct_score, rubric, score_summaries, submit_score
 from zhicheng.evaluation.year_settings import percent
 from zhicheng.round.parameters import TITLE_NAMES
 from zhicheng.round.year import committee_param, year_pack, year_settings
+
+# The accepted cases not yet in a group, named at the top of the page: the first ones, and how many in all.
+NOT_GROUPED_SHOWN = 20
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -69,19 +72,32 @@ def office(request: HttpRequest) -> HttpResponse:
     if not can_view_office(actor):
         raise PermissionDenied("当前角色无权查看评审工作")
     year = settings.ZHICHENG_YEAR
-    groups = list(Group.objects.filter(year=year).prefetch_related("candidates", "assignments__expert__user"))
+    # The groups are few (one per level and specialty category, and the grassroots'); their candidates are many:
+    # the page lists the groups and shows one group's candidates a page at a time, each page in the same queries.
+    groups = list(
+        Group.objects.filter(year=year)
+        .annotate(size=Count("candidates"))
+        .prefetch_related("assignments__expert__user")
+        .order_by("code")
+    )
     rows = []
     for group in groups:
-        candidates = []
-        for c in group.candidates.select_related("application__applicant", "application__employer").order_by("code"):
-            candidates.append({"c": c, "summary": score_summary(c), "flags": needs_fixing(c)})
         rate = pass_rate(group)
-        rows.append(
-            {"group": group, "candidates": candidates, "cap": cap(group), "rate": rate, "rate_shown": percent(rate)}
-        )
+        rows.append({"group": group, "cap": cap(group, group.size), "rate": rate, "rate_shown": percent(rate)})
+    shown = next((g for g in groups if str(g.pk) == request.GET.get("group")), groups[0] if groups else None)
+    members = paged(
+        request,
+        Candidate.objects.filter(group=shown)
+        .select_related("application__applicant", "application__employer", "reviewed_by")
+        .order_by("code"),
+    )
+    summaries = score_summaries(list(members.page.object_list))
+    candidates = [{"c": c, "summary": summaries[c.pk], "flags": needs_fixing(c)} for c in members.page.object_list]
     meeting = Meeting.objects.filter(year=year).first()
-    experts = list(Expert.objects.filter(year=year).select_related("user", "assignment__group"))
+    experts = list(Expert.objects.filter(year=year).select_related("user", "assignment__group").order_by("pk"))
     is_office = actor is not None and actor.role == Role.COMMITTEE_CLERK
+    closed = meeting is not None and meeting.status == Meeting.Status.CLOSED
+    waiting = not_grouped(year)
     context: dict[str, Any] = {
         "year": year,
         "is_office": is_office,
@@ -91,25 +107,37 @@ def office(request: HttpRequest) -> HttpResponse:
         "expert_min_title": TITLE_NAMES.get(str(committee_param(year, "expert_min_title")), "高级工程师"),
         "expert_max_years": int(committee_param(year, "expert_max_term_years")),
         "groups": rows,
-        "not_grouped": not_grouped(year),
+        "shown": shown,
+        "members": members,
+        "candidates": candidates,
+        "not_grouped": waiting[:NOT_GROUPED_SHOWN],
+        "not_grouped_count": len(waiting),
         "all_groups": groups,
         "experts": experts,
+        "experts_page": paged(request, experts, "experts_page"),
         "titles": EXPERT_TITLES,
         # The registered organisations, offered as the expert's employer so that the platform's conflict checks
         # (same employer, review chain) see the organisation itself, not a name typed differently.
         "organisations": Organisation.objects.order_by("name").values_list("name", flat=True),
         "expert_users": User.objects.filter(memberships__role=Role.EXPERT).exclude(expert_terms__year=year),
-        "conflicts": Conflict.objects.filter(candidate__year=year).select_related("expert__user", "candidate"),
-        "candidates": Candidate.objects.filter(year=year).order_by("code"),
+        "conflicts": paged(
+            request,
+            Conflict.objects.filter(candidate__year=year)
+            .select_related("expert__user", "candidate")
+            .order_by("candidate__code", "pk"),
+            "conflicts_page",
+        ),
         "plan": plan_assignment(year) if request.GET.get("preview") else None,
         "meeting": meeting,
         "present": set(meeting.present.values_list("pk", flat=True)) if meeting else set(),
-        "tally": tally(meeting) if meeting and meeting.status == Meeting.Status.CLOSED else None,
-        "not_held": vote_not_held(year, meeting) if meeting and meeting.status == Meeting.Status.CLOSED else [],
+        "tally": paged(request, tally(meeting), "tally_page") if closed and meeting else None,
+        "not_held": vote_not_held(year, meeting) if closed and meeting else [],
         "casts": meeting.casts.count() if meeting else 0,
         "minutes": Minutes.objects.filter(meeting=meeting).defer("pdf") if meeting else [],
         "rates": year_settings(year).pass_rates,
-        "events": EvaluationEvent.objects.filter(year=year).select_related("actor").order_by("-at", "-pk")[:30],
+        "events": EvaluationEvent.objects.filter(year=year)
+        .select_related("actor", "candidate")
+        .order_by("-at", "-pk")[:30],
     }
     return render(request, "evaluation/office.html", context)
 
@@ -170,7 +198,12 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
             )
             done = "已加入专家库"
         elif what == "pin_conflict":
-            pin_conflict(actor, posted_int(data, "expert"), posted_int(data, "candidate"), data.get("reason", ""))
+            # The candidate by its code, typed: a year's thousands of codes are no list to pick from.
+            code = data.get("candidate_code", "").strip()
+            candidate = Candidate.objects.filter(year=year, code__iexact=code).first() if code else None
+            if candidate is None:
+                raise ActionRefused(f"没有匿名编号为“{code}”的参评人员" if code else "请填写参评人员的匿名编号")
+            pin_conflict(actor, posted_int(data, "expert"), candidate.pk, data.get("reason", ""))
             done = "已确定回避"
         elif what == "apply_plan":
             apply_assignment(actor, year, _plan_from(data))
@@ -239,17 +272,29 @@ def expert_home(request: HttpRequest) -> HttpResponse:
     mine = expert_candidates(expert)
     scored = set(Score.objects.filter(expert=expert, current=True).values_list("candidate_id", flat=True))
     meeting = Meeting.objects.filter(year=expert.year).first()
-    ballots = []
+    ballots = None
     present = bool(meeting and meeting.present.filter(pk=expert.pk).exists())
     if meeting is not None and meeting.status == Meeting.Status.OPEN and present:
-        ballots = [{"c": c, "voted": has_voted(expert, meeting, c)} for c in voting_candidates(expert, meeting)]
+        # A committee votes on the whole year's candidates: a page at a time, what is still to vote on first.
+        cast = set(meeting.casts.filter(expert=expert).values_list("candidate_id", flat=True))
+        ballots = paged(
+            request,
+            sorted(
+                ({"c": c, "voted": c.pk in cast} for c in voting_candidates(expert, meeting)),
+                key=lambda b: (b["voted"], b["c"].code),
+            ),
+            "ballots_page",
+        )
     return render(
         request,
         "evaluation/expert_home.html",
         {
             "expert": expert,
             "group": assignment.group if assignment else None,
-            "candidates": [{"c": c, "scored": c.pk in scored, "ready": materials_ready(c)} for c in mine],
+            "candidates": paged(
+                request, [{"c": c, "scored": c.pk in scored, "ready": materials_ready(c)} for c in mine], "mine_page"
+            ),
+            "to_score": sum(1 for c in mine if c.pk not in scored),
             "meeting": meeting,
             "present": present,
             "ballots": ballots,

@@ -10,15 +10,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.models import Membership
 from zhicheng.accounts.roles import Role
+from zhicheng.applications import inbox
 from zhicheng.applications.models import Entrustment
 from zhicheng.applications.permissions import visible_applications
 from zhicheng.cases.kinds import case_kind, decided_without_defence
 from zhicheng.cases.models import Application, State
-from zhicheng.cases.pages import PAGE_SIZE, acting, posted_date, refused
+from zhicheng.cases.pages import PAGE_SIZE, acting, paged, posted_date, refused
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.cases.workflow import CHANNELS
 from zhicheng.documents.workbooks import ImportProblem
@@ -47,7 +49,16 @@ def channel(request: HttpRequest) -> HttpResponse:
             "ready": ready,
             # The whole list is submitted at once (6.1.3); the page shows it a page at a time.
             "ready_page": Paginator(ready, PAGE_SIZE).get_page(request.GET.get("page")),
-            "batches": [(b, b.applications.select_related("applicant", "employer")) for b in batches],
+            # A batch of a county can hold hundreds: each is read a page at a time, turning its own pages.
+            "batches": [
+                (
+                    b,
+                    paged(
+                        request, b.applications.select_related("applicant", "employer").order_by("pk"), f"batch{b.pk}"
+                    ),
+                )
+                for b in batches
+            ],
             # One batch a year for a county or a department (6.1.3); one per entrustment letter for the bureau (7.1).
             "can_submit": bool(ready) and (by_letter or not batches),
             "letters": list(Entrustment.objects.filter(applications__in=ready).distinct().order_by("pk"))
@@ -130,17 +141,25 @@ OFFICE = frozenset({Role.COMMITTEE_CLERK})
 
 @login_required
 def office(request: HttpRequest) -> HttpResponse:
+    """The office's desk: the batches received, and the cases in them, searched and filtered as in the inbox."""
     acting(request, OFFICE)
     year = settings.ZHICHENG_YEAR
+    data = request.POST if request.method == "POST" else request.GET
+    filters = inbox.Filters.from_query(data)
+    # As in the inbox: the search posts, and the list's address never carries an ID number in clear.
+    if request.method == "POST" or ("q" in request.GET and filters.id_digest):
+        query = filters.query_string()
+        return redirect(f"{reverse('office')}{'?' + query if query else ''}")
     batches = (
         SubmissionBatch.objects.filter(year=year)
         .select_related("channel")
         .annotate(size=Count("entries"))
         .order_by("submitted_at")
     )
-    apps = Application.objects.filter(batch_entry__batch__year=year).select_related(
+    apps = inbox.search(Application.objects.filter(batch_entry__batch__year=year), filters).select_related(
         "applicant", "employer", "batch_entry__batch__channel"
     )
+    query = filters.query_string()
     page = Paginator(apps.order_by("batch_entry__batch", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -151,7 +170,10 @@ def office(request: HttpRequest) -> HttpResponse:
             "batches": batches,
             "applications": page,
             "page": page,
-        },
+            "filters": filters,
+            "query": query,
+        }
+        | inbox.filter_choices(year),
     )
 
 
