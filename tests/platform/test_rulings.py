@@ -18,6 +18,7 @@ from tests.platform.test_evaluation import (
     Spec,
     accepted,
     expert,
+    login,
     meeting_with,
     one_group,
     sheet,
@@ -30,7 +31,7 @@ from zhicheng.evaluation.experts import add_expert
 from zhicheng.evaluation.groups import build_groups
 from zhicheng.evaluation.meeting import cast_ballot, close_meeting, voting_candidates
 from zhicheng.evaluation.minutes import result_in_words
-from zhicheng.evaluation.models import Candidate
+from zhicheng.evaluation.models import Candidate, Meeting
 from zhicheng.evaluation.outcome import failure_of, results
 from zhicheng.evaluation.scoring import score_summary, submit_score
 from zhicheng.round.models import YearSettingChange
@@ -147,6 +148,41 @@ def test_R28_put_to_the_vote_and_not_passed_is_the_committees_failure(world: Wor
     assert row.failure == "failed_committee"  # 7.2b
     c.refresh_from_db()
     assert result_in_words(c) == "评委会表决未通过"
+
+
+def test_R28_the_vote_does_not_open_on_a_partial_panel(world: World) -> None:
+    """The pass mark is judged on the panel's mean (R28): while any candidate put to the sitting lacks a sheet of a
+    non-recused expert of its panel, the meeting does not open, and the refusal names the codes and the experts."""
+    from zhicheng.evaluation.experts import pin_conflict
+    from zhicheng.evaluation.meeting import open_meeting, prepare_meeting, record_attendance
+    from zhicheng.round import milestones
+
+    cases = accepted(world, [Spec("a1"), Spec("a2")])
+    experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
+    one_group(cases, [e for _, e in experts])
+    c1, c2 = (Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2"))
+    pin_conflict(cases.office, experts[2][1].pk, c2.pk, "利害关系")  # e3 recuses: c2's panel is e1 and e2
+    submit_score(experts[0][0], c1.pk, **sheet(defence=15))  # one low sheet: alone, a failed defence
+    submit_score(experts[0][0], c2.pk, **sheet(defence=24))
+    submit_score(experts[1][0], c2.pk, **sheet(defence=24))
+    prepare_meeting(cases.office, 2023, dt.date(2023, 12, 1))
+    record_attendance(cases.office, 2023, [e.pk for _, e in experts])
+    with pytest.raises(ActionRefused) as refused:
+        open_meeting(cases.office, 2023)
+    said = str(refused.value)
+    assert f"{c1.code}（e2、e3未评分）" in said and c2.code not in said
+    assert not milestones.reached(2023, milestones.MEETING_OPENED)
+    page = login(cases.office).get("/evaluation/").content.decode()
+    assert 'data-testid="sheets-missing"' in page and f"{c1.code}（e2、e3未评分）" in page
+    submit_score(experts[1][0], c1.pk, **sheet(defence=24))
+    with pytest.raises(ActionRefused, match=f"{c1.code}（e3未评分）"):
+        open_meeting(cases.office, 2023)
+    submit_score(experts[2][0], c1.pk, **sheet(defence=24))
+    open_meeting(cases.office, 2023)
+    assert 'data-testid="sheets-missing"' not in login(cases.office).get("/evaluation/").content.decode()
+    assert score_summary(c1).scored == 3 and not score_summary(c1).missing
+    # On the whole panel c1 is above the mark and is put to the vote; on e1's sheet alone it would not have been.
+    assert c1.code in [c.code for c in voting_candidates(experts[0][1], Meeting.objects.get())]
 
 
 def test_R30_one_clock_beijing_time(world: World) -> None:

@@ -31,6 +31,7 @@ from zhicheng.evaluation.meeting import (
     prepare_meeting,
     record_attendance,
     record_opinion,
+    sheets_missing,
     sit_again,
     tally,
     vote_not_held,
@@ -106,6 +107,8 @@ def office(request: HttpRequest) -> HttpResponse:
         "present": set(meeting.present.values_list("pk", flat=True)) if meeting else set(),
         "tally": tally(meeting) if meeting and meeting.status == Meeting.Status.CLOSED else None,
         "not_held": vote_not_held(year, meeting) if meeting and meeting.status == Meeting.Status.CLOSED else [],
+        # What open_meeting would refuse on (R28), said before the office presses the button.
+        "sheets_missing": sheets_missing(year) if is_office and meeting and meeting.status == "preparing" else [],
         "casts": meeting.casts.count() if meeting else 0,
         "minutes": Minutes.objects.filter(meeting=meeting).defer("pdf") if meeting else [],
         "rates": year_settings(year).pass_rates,
