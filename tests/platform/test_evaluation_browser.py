@@ -64,6 +64,9 @@ def test_an_expert_scores_and_votes_in_the_browser(live_server: Any, browser: An
     assert score.defence_total == 82 and score.current
 
     open_meeting(cases.office, 2023)  # every sheet of the panel is in (R28)
+    page.goto(f"{live_server.url}/evaluation/expert/{code}/")
+    assert "不能再评分或更正评分" in page.inner_text("[data-testid=scoring-closed]")
+    assert page.locator("[data-testid=score] form").count() == 0
     page.goto(f"{live_server.url}/evaluation/expert/")
     form = page.locator(f"form[data-ballot='{code}']")
     form.locator("input[value=for]").check()

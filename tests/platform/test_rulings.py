@@ -185,6 +185,56 @@ def test_R28_the_vote_does_not_open_on_a_partial_panel(world: World) -> None:
     assert c1.code in [c.code for c in voting_candidates(experts[0][1], Meeting.objects.get())]
 
 
+def test_R28_no_sheet_is_written_or_corrected_once_the_vote_has_opened(world: World) -> None:
+    """The sheets the vote opened on are the ones that decide (R28): no score and no correction while the ballot
+    runs, after it, or before a later sitting (R27); the expert's page offers no form then."""
+    from zhicheng.evaluation.assignment import assign_expert
+    from zhicheng.evaluation.meeting import sit_again
+    from zhicheng.evaluation.scoring import correct_score
+
+    cases = accepted(world, [Spec("a1"), Spec("a2")])
+    experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
+    one_group(cases, [e for _, e in experts])
+    voted, left = (Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2"))
+    for mm, _ in experts:
+        for c in (voted, left):
+            submit_score(mm, c.pk, **sheet(defence=24))
+    member = experts[0][0]
+    client = Client()
+    client.force_login(member.user)
+    page = client.get(f"/evaluation/expert/{voted.code}/").content.decode()
+    assert f"/evaluation/expert/{voted.code}/correct/" in page and 'data-testid="scoring-closed"' not in page
+    _, late = expert(world, cases.office, "e4")  # in the pool, in no group until the vote has opened
+    meeting_with(cases.office, [e for _, e in experts])
+    with pytest.raises(ActionRefused, match="表决开始后不能再评分或更正评分"):
+        correct_score(member, voted.pk, **sheet(defence=10), reason="笔误")
+    with pytest.raises(ActionRefused, match="表决开始后不能再评分或更正评分"):
+        submit_score(member, voted.pk, **sheet(defence=10))
+    # Nor is the panel changed: an expert put in the group now could never score, and its missing sheet would keep
+    # a later sitting from opening.
+    with pytest.raises(ActionRefused, match="表决开始后不能再调整答辩组专家"):
+        assign_expert(cases.office, late.pk, voted.group_id)
+    page = client.get(f"/evaluation/expert/{voted.code}/").content.decode()
+    assert 'data-testid="scoring-closed"' in page and "/correct/" not in page and "/score/" not in page
+    form = {f"d_{k}": v for k, v in sheet(defence=10)["defence"].items()} | {"reason": "笔误"}
+    r = client.post(f"/evaluation/expert/{voted.code}/correct/", form, follow=True)
+    assert "表决开始后不能再评分或更正评分" in r.content.decode()
+    for mm, _ in experts:
+        cast_ballot(mm, 2023, voted.pk, "for")
+    close_meeting(cases.office, 2023)
+    with pytest.raises(ActionRefused, match="表决开始后不能再评分或更正评分"):
+        correct_score(member, left.pk, **sheet(defence=10), reason="笔误")
+    sit_again(cases.office, 2023, dt.date(2023, 12, 8))  # preparing again, for ``left``: the sheets stay as voted on
+    with pytest.raises(ActionRefused, match="表决开始后不能再评分或更正评分"):
+        correct_score(member, left.pk, **sheet(defence=10), reason="笔误")
+    assert 'data-testid="scoring-closed"' in client.get(f"/evaluation/expert/{left.code}/").content.decode()
+    with pytest.raises(ActionRefused, match="表决开始后不能再调整答辩组专家"):
+        assign_expert(cases.office, late.pk, voted.group_id)
+    office_page = login(cases.office).get("/evaluation/").content.decode()
+    assert "/evaluation/do/assign/" not in office_page and "?preview=1" not in office_page
+    assert voted.scores.filter(current=False).count() == 0
+
+
 def test_R30_one_clock_beijing_time(world: World) -> None:
     assert django_settings.TIME_ZONE == "Asia/Shanghai" and django_settings.USE_TZ
     cases = accepted(world, [Spec("a1")])

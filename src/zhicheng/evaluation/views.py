@@ -22,7 +22,7 @@ from zhicheng.evaluation.assignment import apply_assignment, assign_expert, expe
 from zhicheng.evaluation.caps import cap, pass_rate, recompute_caps
 from zhicheng.evaluation.experts import add_expert, declare_conflict, pin_conflict
 from zhicheng.evaluation.groups import build_groups, move_candidate, not_grouped, rename_group
-from zhicheng.evaluation.guards import can_view_office, expert_for, vote_begun
+from zhicheng.evaluation.guards import can_view_office, expert_for, scoring_open, vote_begun
 from zhicheng.evaluation.meeting import (
     cast_ballot,
     close_meeting,
@@ -88,6 +88,8 @@ def office(request: HttpRequest) -> HttpResponse:
         "is_office": is_office,
         # Groups, experts and recusals change only before the vote (R22): the buttons go when the service would refuse.
         "can_arrange": is_office and not vote_begun(year),
+        # The panels, like the sheets, are fixed from the first opening on, a later sitting's preparation included (R28).
+        "can_assign": is_office and scoring_open(year),
         # The pool's bounds as the year's settings have them (R25), in the heading the office reads.
         "expert_min_title": TITLE_NAMES.get(str(committee_param(year, "expert_min_title")), "高级工程师"),
         "expert_max_years": int(committee_param(year, "expert_max_term_years")),
@@ -288,6 +290,7 @@ def expert_candidate(request: HttpRequest, code: str) -> HttpResponse:
         {
             "c": candidate,
             "ready": materials_ready(candidate),
+            "can_score": scoring_open(candidate.year),  # the same test submit_score and correct_score apply (R28)
             "materials": (candidate.computed or {}).get("materials", {}),
             "specialty": candidate.application.specialty_name,
             "d_items": d_items,
