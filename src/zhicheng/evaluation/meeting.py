@@ -121,7 +121,7 @@ def open_meeting(actor: Membership, year: int) -> Meeting:
                     else f"{c.code}（答辩组无可评分专家）"
                     for c, missing in unscored
                 ),
-                "请答辩组每位未回避的专家提交评分后再宣布会议开始（R28：答辩合格分数线按全组评分判断）",
+                "请答辩组每位未回避的专家提交评分后再宣布会议开始（答辩合格分数线按全组专家的答辩均分判断）",
             )
         meeting.status, meeting.opened_at = Meeting.Status.OPEN, timezone.now()
         meeting.save()
