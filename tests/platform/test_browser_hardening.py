@@ -27,7 +27,7 @@ def test_a_late_case_taken_out_and_the_trail_proved_in_the_browser(
     year = year_of(world)
     walk = Walk(live_server, browser, "hardening")
     office = Office(year)
-    for step in ("build", "assign", "prepare", "open"):
+    for step in ("build", "assign", "prepare", "score", "open"):
         getattr(office, step)()
     late = year["late"]
 

@@ -197,6 +197,14 @@ def meeting_with(office: Membership, present: list[Expert]) -> Meeting:
     return open_meeting(office, 2023)
 
 
+def score_all(year: int = 2023) -> None:
+    """Each panel expert who has not yet scored a candidate submits the default sheet: the meeting opens only once
+    every candidate's panel has scored (R28)."""
+    for c in Candidate.objects.filter(year=year):
+        for e in score_summary(c).missing:
+            submit_score(Membership.objects.get(user=e.user, role=Role.EXPERT), c.pk, **sheet())
+
+
 def review_all(office: Membership, year: int = 2023) -> None:
     """The office reads every clean candidate's texts as experts will and marks them 已审核 (R18)."""
     for c in Candidate.objects.filter(year=year, reviewed_at__isnull=True):
@@ -298,6 +306,7 @@ def test_expert_pages_never_show_who_the_applicant_is_5b_R18(world: World) -> No
     pages.append(
         client.post(f"/evaluation/expert/{other.code}/conflict/", {"reason": "同学"}, follow=True).content.decode()
     )
+    score_all()
     meeting_with(cases.office, [expert1, expert2])
     pages.append(get("/evaluation/expert/"))
     pages.append(
@@ -397,6 +406,7 @@ def test_the_meeting_quorum_ballots_and_recusal_R22(world: World) -> None:
     with pytest.raises(ActionRefused, match="不在表决中"):
         cast_ballot(m[present[0].pk], 2023, c1.pk, "for")
     pin_conflict(cases.office, present[3].pk, c2.pk, "利害关系")
+    score_all()
     open_meeting(cases.office, 2023)
     with pytest.raises(ActionRefused, match="出席"):
         record_attendance(cases.office, 2023, [e.pk for e in present[:3]])
@@ -469,6 +479,7 @@ def test_secret_ballot_no_vote_is_recoverable_R22(world: World) -> None:
     one_group(cases, [e for _, e in experts])
     c = Candidate.objects.get()
     city_hr = world.person("cityhr", Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU))
+    score_all()
     meeting_with(cases.office, [e for _, e in experts])
     assert not {f.name for f in Ballot._meta.get_fields()} & {"expert", "user", "at", "created_at", "cast"}
     assert "choice" not in {f.name for f in BallotCast._meta.get_fields()}

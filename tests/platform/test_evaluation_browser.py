@@ -1,5 +1,6 @@
 """An expert in a real browser (Playwright driving Debian's Chromium): signs in, scores a candidate known only by its
-code (5b) and casts a secret ballot in the open meeting (R22). Screenshots are kept in test-artifacts/."""
+code (5b), and once the meeting opened on the panel's sheets (R28) casts a secret ballot (R22). Screenshots are
+kept in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -35,7 +36,6 @@ def test_an_expert_scores_and_votes_in_the_browser(live_server: Any, browser: An
     apply_assignment(cases.office, 2023, {group.pk: [seat.pk]})
     prepare_meeting(cases.office, 2023, dt.date(2023, 12, 1))
     record_attendance(cases.office, 2023, [seat.pk])
-    open_meeting(cases.office, 2023)
     code = Candidate.objects.get().code
 
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
@@ -63,6 +63,10 @@ def test_an_expert_scores_and_votes_in_the_browser(live_server: Any, browser: An
     score = Score.objects.get()
     assert score.defence_total == 82 and score.current
 
+    open_meeting(cases.office, 2023)  # every sheet of the panel is in (R28)
+    page.goto(f"{live_server.url}/evaluation/expert/{code}/")
+    assert "不能再评分或更正评分" in page.inner_text("[data-testid=scoring-closed]")
+    assert page.locator("[data-testid=score] form").count() == 0
     page.goto(f"{live_server.url}/evaluation/expert/")
     form = page.locator(f"form[data-ballot='{code}']")
     form.locator("input[value=for]").check()

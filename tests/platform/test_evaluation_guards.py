@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.platform.conftest import World
-from tests.platform.test_evaluation import DEFENCE, Spec, accepted, expert, meeting_with, one_group, sheet
+from tests.platform.test_evaluation import DEFENCE, Spec, accepted, expert, meeting_with, one_group, score_all, sheet
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.anonymity import needs_fixing
 from zhicheng.evaluation.assignment import apply_assignment, assign_expert
@@ -29,6 +29,7 @@ def test_no_recusal_or_new_member_once_the_vote_is_open_R22(world: World) -> Non
     experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
     one_group(cases, [e for _, e in experts])
     c = Candidate.objects.get()
+    score_all()
     meeting_with(cases.office, [e for _, e in experts])
     cast_ballot(experts[0][0], 2023, c.pk, "for")
     # A recusal now would leave the ballot in the count and take the voter out of the denominator.
@@ -79,6 +80,7 @@ def test_the_ballots_are_written_again_in_a_random_order_when_the_vote_closes_R2
     cases = accepted(world, [Spec("a1"), Spec("a2")])
     experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
     one_group(cases, [e for _, e in experts])
+    score_all()
     meeting_with(cases.office, [e for _, e in experts])
     for member, _ in experts:
         for c in Candidate.objects.all():

@@ -18,6 +18,7 @@ from tests.platform.test_evaluation import (
     Spec,
     accepted,
     expert,
+    login,
     meeting_with,
     one_group,
     sheet,
@@ -30,7 +31,7 @@ from zhicheng.evaluation.experts import add_expert
 from zhicheng.evaluation.groups import build_groups
 from zhicheng.evaluation.meeting import cast_ballot, close_meeting, voting_candidates
 from zhicheng.evaluation.minutes import result_in_words
-from zhicheng.evaluation.models import Candidate
+from zhicheng.evaluation.models import Candidate, Meeting
 from zhicheng.evaluation.outcome import failure_of, results
 from zhicheng.evaluation.scoring import score_summary, submit_score
 from zhicheng.round.models import YearSettingChange
@@ -147,6 +148,91 @@ def test_R28_put_to_the_vote_and_not_passed_is_the_committees_failure(world: Wor
     assert row.failure == "failed_committee"  # 7.2b
     c.refresh_from_db()
     assert result_in_words(c) == "评委会表决未通过"
+
+
+def test_R28_the_vote_does_not_open_on_a_partial_panel(world: World) -> None:
+    """The pass mark is judged on the panel's mean (R28): while any candidate put to the sitting lacks a sheet of a
+    non-recused expert of its panel, the meeting does not open, and the refusal names the codes and the experts."""
+    from zhicheng.evaluation.experts import pin_conflict
+    from zhicheng.evaluation.meeting import open_meeting, prepare_meeting, record_attendance
+    from zhicheng.round import milestones
+
+    cases = accepted(world, [Spec("a1"), Spec("a2")])
+    experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
+    one_group(cases, [e for _, e in experts])
+    c1, c2 = (Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2"))
+    pin_conflict(cases.office, experts[2][1].pk, c2.pk, "利害关系")  # e3 recuses: c2's panel is e1 and e2
+    submit_score(experts[0][0], c1.pk, **sheet(defence=15))  # one low sheet: alone, a failed defence
+    submit_score(experts[0][0], c2.pk, **sheet(defence=24))
+    submit_score(experts[1][0], c2.pk, **sheet(defence=24))
+    prepare_meeting(cases.office, 2023, dt.date(2023, 12, 1))
+    record_attendance(cases.office, 2023, [e.pk for _, e in experts])
+    with pytest.raises(ActionRefused) as refused:
+        open_meeting(cases.office, 2023)
+    said = str(refused.value)
+    assert f"{c1.code}（e2、e3未评分）" in said and c2.code not in said
+    assert not milestones.reached(2023, milestones.MEETING_OPENED)
+    page = login(cases.office).get("/evaluation/").content.decode()
+    assert 'data-testid="sheets-missing"' in page and f"{c1.code}（e2、e3未评分）" in page
+    submit_score(experts[1][0], c1.pk, **sheet(defence=24))
+    with pytest.raises(ActionRefused, match=f"{c1.code}（e3未评分）"):
+        open_meeting(cases.office, 2023)
+    submit_score(experts[2][0], c1.pk, **sheet(defence=24))
+    open_meeting(cases.office, 2023)
+    assert 'data-testid="sheets-missing"' not in login(cases.office).get("/evaluation/").content.decode()
+    assert score_summary(c1).scored == 3 and not score_summary(c1).missing
+    # On the whole panel c1 is above the mark and is put to the vote; on e1's sheet alone it would not have been.
+    assert c1.code in [c.code for c in voting_candidates(experts[0][1], Meeting.objects.get())]
+
+
+def test_R28_no_sheet_is_written_or_corrected_once_the_vote_has_opened(world: World) -> None:
+    """The sheets the vote opened on are the ones that decide (R28): no score and no correction while the ballot
+    runs, after it, or before a later sitting (R27); the expert's page offers no form then."""
+    from zhicheng.evaluation.assignment import assign_expert
+    from zhicheng.evaluation.meeting import sit_again
+    from zhicheng.evaluation.scoring import correct_score
+
+    cases = accepted(world, [Spec("a1"), Spec("a2")])
+    experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
+    one_group(cases, [e for _, e in experts])
+    voted, left = (Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2"))
+    for mm, _ in experts:
+        for c in (voted, left):
+            submit_score(mm, c.pk, **sheet(defence=24))
+    member = experts[0][0]
+    client = Client()
+    client.force_login(member.user)
+    page = client.get(f"/evaluation/expert/{voted.code}/").content.decode()
+    assert f"/evaluation/expert/{voted.code}/correct/" in page and 'data-testid="scoring-closed"' not in page
+    _, late = expert(world, cases.office, "e4")  # in the pool, in no group until the vote has opened
+    meeting_with(cases.office, [e for _, e in experts])
+    with pytest.raises(ActionRefused, match="表决开始后不能再评分或更正评分"):
+        correct_score(member, voted.pk, **sheet(defence=10), reason="笔误")
+    with pytest.raises(ActionRefused, match="表决开始后不能再评分或更正评分"):
+        submit_score(member, voted.pk, **sheet(defence=10))
+    # Nor is the panel changed: an expert put in the group now could never score, and its missing sheet would keep
+    # a later sitting from opening.
+    with pytest.raises(ActionRefused, match="表决开始后不能再调整答辩组专家"):
+        assign_expert(cases.office, late.pk, voted.group_id)
+    page = client.get(f"/evaluation/expert/{voted.code}/").content.decode()
+    assert 'data-testid="scoring-closed"' in page and "/correct/" not in page and "/score/" not in page
+    form = {f"d_{k}": v for k, v in sheet(defence=10)["defence"].items()} | {"reason": "笔误"}
+    r = client.post(f"/evaluation/expert/{voted.code}/correct/", form, follow=True)
+    assert "表决开始后不能再评分或更正评分" in r.content.decode()
+    for mm, _ in experts:
+        cast_ballot(mm, 2023, voted.pk, "for")
+    close_meeting(cases.office, 2023)
+    with pytest.raises(ActionRefused, match="表决开始后不能再评分或更正评分"):
+        correct_score(member, left.pk, **sheet(defence=10), reason="笔误")
+    sit_again(cases.office, 2023, dt.date(2023, 12, 8))  # preparing again, for ``left``: the sheets stay as voted on
+    with pytest.raises(ActionRefused, match="表决开始后不能再评分或更正评分"):
+        correct_score(member, left.pk, **sheet(defence=10), reason="笔误")
+    assert 'data-testid="scoring-closed"' in client.get(f"/evaluation/expert/{left.code}/").content.decode()
+    with pytest.raises(ActionRefused, match="表决开始后不能再调整答辩组专家"):
+        assign_expert(cases.office, late.pk, voted.group_id)
+    office_page = login(cases.office).get("/evaluation/").content.decode()
+    assert "/evaluation/do/assign/" not in office_page and "?preview=1" not in office_page
+    assert voted.scores.filter(current=False).count() == 0
 
 
 def test_R30_one_clock_beijing_time(world: World) -> None:

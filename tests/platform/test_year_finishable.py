@@ -180,6 +180,7 @@ def test_the_meeting_does_not_open_with_an_accepted_case_in_no_group_R22(year: d
         office.open()
     office.build()  # the office builds again: the late case joins its group
     office.assign()
+    office.score()
     office.open()
     assert Candidate.objects.filter(application=year["late"]).exists()
 
@@ -203,6 +204,7 @@ def test_the_vote_does_not_begin_on_materials_experts_could_not_read_R18(year: d
     )
     c.refresh_from_db()
     assert c.reviewed
+    office.score()
     office.open()
 
 
@@ -213,6 +215,7 @@ def test_a_case_in_a_group_is_not_taken_out(year: dict[str, Any]) -> None:
     office.build()
     office.assign()
     office.prepare()
+    office.score()
     office.open()
     a1 = year["cases"].by_user["a1"]
     with pytest.raises(ActionRefused, match="已编入答辩组"):
@@ -225,6 +228,7 @@ def test_the_desk_offers_the_step_and_asks_first(year: dict[str, Any]) -> None:
     office.build()
     office.assign()
     office.prepare()
+    office.score()
     office.open()
     client = Client()
     client.force_login(year["cases"].office.user)

@@ -10,7 +10,7 @@ from django.db import transaction
 from zhicheng.accounts.models import Membership
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.experts import conflict_map
-from zhicheng.evaluation.guards import log_event, not_closed, office_only
+from zhicheng.evaluation.guards import before_scoring_closes, log_event, office_only
 from zhicheng.evaluation.models import (
     Assignment,
     Candidate,
@@ -69,7 +69,7 @@ def apply_assignment(actor: Membership, year: int, plan: dict[int, list[int]]) -
     if len(experts) != len(set(experts)):
         raise ActionRefused("同一专家只能安排在一个答辩组")
     with transaction.atomic():
-        not_closed(year)
+        before_scoring_closes(year, "调整答辩组专家")
         groups = {g.pk: g for g in Group.objects.select_for_update().filter(year=year, pk__in=plan).order_by("pk")}
         pool = {e.pk: e for e in Expert.objects.select_for_update().filter(year=year, pk__in=experts).order_by("pk")}
         if set(groups) != set(plan) or set(pool) != set(experts):
@@ -94,7 +94,7 @@ def assign_expert(actor: Membership, expert_id: int, group_id: int | None) -> No
         expert = Expert.objects.select_for_update().filter(pk=expert_id).first()
         if expert is None:
             raise ActionRefused("评审专家不存在")
-        not_closed(expert.year)
+        before_scoring_closes(expert.year, "调整答辩组专家")
         current = Assignment.objects.filter(expert=expert).first()
         if current is not None and current.group_id != group_id:
             _keep_scorers([expert])

@@ -90,6 +90,20 @@ def before_the_vote(year: int) -> None:
         raise ActionRefused("评审会议已开始表决，不能再更改回避、委员或分组")
 
 
+def scoring_open(year: int) -> bool:
+    """Sheets are written and corrected only before the vote first opens (R28): the panel's mean defence score
+    decides who is put to the vote, so a sheet changed while the ballot runs, after it, or before a later sitting
+    (R27) would move a result the committee already voted on. The expert's page shows the form on this test."""
+    return not milestones.reached(year, milestones.MEETING_OPENED)
+
+
+def before_scoring_closes(year: int, what: str = "评分或更正评分") -> None:
+    """Also binds the panels: an expert put in a group after the vote opened could never score, and the panel's
+    missing sheet would keep a later sitting (R27) from opening."""
+    if not scoring_open(year):
+        raise ActionRefused(f"评审会议已开始表决，表决开始后不能再{what}")
+
+
 def not_closed(year: int) -> None:
     if Meeting.objects.filter(year=year, status=Meeting.Status.CLOSED).exists():
         raise ActionRefused("评审会议已结束，不能再更改")

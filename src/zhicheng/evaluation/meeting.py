@@ -114,12 +114,34 @@ def open_meeting(actor: Membership, year: int) -> Meeting:
                 "以下已受理的申报尚未编入答辩组：" + "、".join(f"{app.applicant}（#{app.pk}）" for app in left_out),
                 "请先按已受理申报编排答辩组，或在受理核验页将其移出本年度评审，再宣布会议开始",
             )
+        unscored = sheets_missing(year)
+        if unscored:
+            raise ActionRefused(
+                "以下参评人员尚缺答辩组专家的评分，答辩成绩未定，不能表决："
+                + "；".join(
+                    f"{c.code}（{'、'.join(str(e) for e in missing)}未评分）"
+                    if missing
+                    else f"{c.code}（答辩组无可评分专家）"
+                    for c, missing in unscored[:20]
+                )
+                + (f"等{len(unscored)}人" if len(unscored) > 20 else ""),
+                "请答辩组每位未回避的专家提交评分后再宣布会议开始（答辩合格分数线按全组专家的答辩均分判断）",
+            )
         meeting.status, meeting.opened_at = Meeting.Status.OPEN, timezone.now()
         meeting.save()
         if not milestones.reached(year, milestones.MEETING_OPENED):  # a later sitting of the same meeting (R27)
             milestones.reach(year, milestones.MEETING_OPENED, actor.user)
         log_event(actor, year, "open_meeting", present=present, members=members)
     return meeting
+
+
+def sheets_missing(year: int) -> list[tuple[Candidate, list[Expert]]]:
+    """The candidates to be put to this sitting whose defence score is not yet the whole panel's (R28), each with the
+    experts whose sheet is missing (none listed: the panel has no expert left to score). Judged on part of a panel,
+    the pass mark would put a candidate to the vote, or keep them from it, on the sheets that happened to be in."""
+    candidates = Candidate.objects.filter(year=year, passed_vote__isnull=True).select_related("group").order_by("code")
+    summaries = score_summaries(candidates)
+    return [(c, summaries[c.pk].missing) for c in candidates if summaries[c.pk].missing or not summaries[c.pk].scored]
 
 
 def voting_candidates(expert: Expert, meeting: Meeting) -> list[Candidate]:

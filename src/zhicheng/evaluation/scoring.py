@@ -17,7 +17,7 @@ from zhicheng.accounts.models import Membership
 from zhicheng.cases.refusals import ActionRefused
 from zhicheng.evaluation.anonymity import materials_ready
 from zhicheng.evaluation.experts import has_conflict
-from zhicheng.evaluation.guards import acting_expert, locked_candidate, log_event, not_closed
+from zhicheng.evaluation.guards import acting_expert, before_scoring_closes, locked_candidate, log_event
 from zhicheng.evaluation.models import (
     Assignment,
     Candidate,
@@ -151,7 +151,7 @@ def _scoring_expert(actor: Membership, candidate: Candidate) -> Expert:
         raise ActionRefused("该参评人员不在您的答辩组")
     if not materials_ready(candidate):
         raise ActionRefused("该参评人员的材料尚待评委会办公室审核匿名处理")
-    not_closed(candidate.year)
+    before_scoring_closes(candidate.year)
     return expert
 
 
@@ -312,7 +312,8 @@ def defence_pass_mark(year: int) -> Decimal:
 
 def failed_defence(candidate: Candidate) -> bool:
     """Below the pass mark on the panel's mean defence score (R28, 7.2a): not put to the vote. A candidate not yet
-    scored has not failed; the mark cannot change once the vote has opened (the year settings refuse it)."""
+    scored has not failed; the meeting opens only once every panel's sheets are in, and neither the sheets nor the
+    mark can change once the vote has opened (scoring and the year settings refuse it)."""
     return below_pass_mark(score_summary(candidate), defence_pass_mark(candidate.year))
 
 

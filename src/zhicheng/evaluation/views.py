@@ -23,7 +23,7 @@ from zhicheng.evaluation.assignment import apply_assignment, assign_expert, expe
 from zhicheng.evaluation.caps import cap, pass_rate, recompute_caps
 from zhicheng.evaluation.experts import add_expert, declare_conflict, pin_conflict
 from zhicheng.evaluation.groups import build_groups, move_candidate, not_grouped, rename_group
-from zhicheng.evaluation.guards import can_view_office, expert_for, vote_begun
+from zhicheng.evaluation.guards import can_view_office, expert_for, scoring_open, vote_begun
 from zhicheng.evaluation.meeting import (
     cast_ballot,
     close_meeting,
@@ -31,6 +31,7 @@ from zhicheng.evaluation.meeting import (
     prepare_meeting,
     record_attendance,
     record_opinion,
+    sheets_missing,
     sit_again,
     tally,
     vote_not_held,
@@ -103,6 +104,8 @@ def office(request: HttpRequest) -> HttpResponse:
         "is_office": is_office,
         # Groups, experts and recusals change only before the vote (R22): the buttons go when the service would refuse.
         "can_arrange": is_office and not vote_begun(year),
+        # The panels, like the sheets, are fixed from the first opening on, a later sitting's preparation included (R28).
+        "can_assign": is_office and scoring_open(year),
         # The pool's bounds as the year's settings have them (R25), in the heading the office reads.
         "expert_min_title": TITLE_NAMES.get(str(committee_param(year, "expert_min_title")), "高级工程师"),
         "expert_max_years": int(committee_param(year, "expert_max_term_years")),
@@ -132,6 +135,8 @@ def office(request: HttpRequest) -> HttpResponse:
         "present": set(meeting.present.values_list("pk", flat=True)) if meeting else set(),
         "tally": paged(request, tally(meeting), "tally_page") if closed and meeting else None,
         "not_held": vote_not_held(year, meeting) if closed and meeting else [],
+        # What open_meeting would refuse on (R28), said before the office presses the button.
+        "sheets_missing": sheets_missing(year) if is_office and meeting and meeting.status == "preparing" else [],
         "casts": meeting.casts.count() if meeting else 0,
         "minutes": Minutes.objects.filter(meeting=meeting).defer("pdf") if meeting else [],
         "rates": year_settings(year).pass_rates,
@@ -330,6 +335,7 @@ def expert_candidate(request: HttpRequest, code: str) -> HttpResponse:
         {
             "c": candidate,
             "ready": materials_ready(candidate),
+            "can_score": scoring_open(candidate.year),  # the same test submit_score and correct_score apply (R28)
             "materials": (candidate.computed or {}).get("materials", {}),
             "specialty": candidate.application.specialty_name,
             "d_items": d_items,
