@@ -1,0 +1,145 @@
+"""The production way to serve (issue 12): the load balancer's probes, the HTTPS settings and the request id in the
+logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+
+from zhicheng.accounts.requestid import HEADER
+
+ROOT = Path(__file__).resolve().parents[2]
+# The HTTPS settings as ZHICHENG_HTTPS=1 makes them (settings.py), for the tests that run in this process.
+HTTPS_ON = {
+    "SECURE_SSL_REDIRECT": True,
+    "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+    "SECURE_HSTS_SECONDS": 31536000,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+}
+
+
+def _env(**extra: str) -> dict[str, str]:
+    """The environment of a subprocess: this one's, without what would leak in from the developer's shell."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZHICHENG_") and k != "DATABASE_URL"}
+    env.update({"DJANGO_SETTINGS_MODULE": "zhicheng.settings", "PYTHONPATH": str(ROOT), **extra})
+    return env
+
+
+# ── the probes ────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_healthz_answers_ok_without_touching_the_database() -> None:
+    """No django_db mark: a query would fail the test. Any host name, plain HTTP with the HTTPS redirect on, no
+    sign-in: the load balancer probes the server's own address."""
+    with override_settings(**HTTPS_ON):
+        response = Client().get("/healthz", headers={"host": "10.20.30.40:8000"})
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert response["Content-Type"].startswith("text/plain")
+    assert response["Cache-Control"] == "no-store"
+    assert len(response[HEADER]) == 32
+
+
+@pytest.mark.django_db
+def test_readyz_answers_ready_when_the_database_and_the_file_store_work(tmp_path: Path) -> None:
+    with override_settings(MEDIA_ROOT=tmp_path / "evidence"):
+        response = Client().get("/readyz")
+    assert (response.status_code, response.content) == (200, b"ready\n")
+    assert not any((tmp_path / "evidence").rglob("*.txt")), "the probe's file is removed"
+
+
+@pytest.mark.django_db
+def test_readyz_answers_503_when_the_file_store_cannot_be_written(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The store under a plain file cannot be made (a read-only directory would not stop root, who runs CI); the
+    warning in the log carries the probe's request id."""
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    with (
+        override_settings(MEDIA_ROOT=tmp_path / "a-file" / "evidence"),
+        caplog.at_level(logging.WARNING, logger="zhicheng.serving"),
+    ):
+        response = Client().get("/readyz", headers={HEADER: "probe-42"})
+    assert (response.status_code, response.content) == (503, b"file store not writable\n")
+    assert response[HEADER] == "probe-42"
+    record = next(r for r in caplog.records if r.name == "zhicheng.serving.health")
+    assert record.request_id == "probe-42"  # type: ignore[attr-defined]
+    assert "a-file" not in response.content.decode(), "the reason names the part, not the error's text"
+
+
+def test_readyz_answers_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
+    """A database on a port where nothing listens: /readyz says so, /healthz stays 200."""
+    code = (
+        "import django; django.setup(); from django.test import Client; c = Client();"
+        "r = c.get('/readyz'); h = c.get('/healthz');"
+        "print(r.status_code, r.content.decode().strip(), '|', h.status_code)"
+    )
+    env = _env(DATABASE_URL="postgresql://postgres@127.0.0.1:1/nowhere", ZHICHENG_VAR_DIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "503 database unreachable | 200", done.stderr
+
+
+def test_probes_take_only_get_and_head() -> None:
+    response = Client().post("/healthz")
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+
+
+# ── HTTPS and the proxy ──────────────────────────────────────────────────────────────────────────────────────
+
+
+def _settings_under(**env: str) -> dict[str, Any]:
+    names = [
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_PROXY_SSL_HEADER",
+        "DEBUG",
+    ]
+    code = f"import json; from zhicheng import settings as s; print(json.dumps({{n: getattr(s, n, None) for n in {names!r}}}))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=_env(ZHICHENG_VAR_DIR=str(ROOT / "var"), **env),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_https_settings_are_applied_with_zhicheng_https() -> None:
+    on = _settings_under(ZHICHENG_HTTPS="1")
+    assert on == {
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 365 * 24 * 3600,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "DEBUG": False,
+    }
+    off = _settings_under()
+    assert not off["SECURE_SSL_REDIRECT"] and not off["SESSION_COOKIE_SECURE"] and not off["SECURE_HSTS_SECONDS"]
+    assert off["SECURE_PROXY_SSL_HEADER"] is None, "without the proxy no client may claim HTTPS"
+
+
+@pytest.mark.django_db
+def test_behind_the_https_proxy_plain_http_is_redirected_and_https_gets_hsts() -> None:
+    with override_settings(**HTTPS_ON, SESSION_COOKIE_SECURE=True, CSRF_COOKIE_SECURE=True):
+        client = Client()
+        plain = client.get("/login/")
+        proxied = client.get("/login/", headers={"x-forwarded-proto": "https"})
+    assert plain.status_code == 301 and plain["Location"] == "https://testserver/login/"
+    assert proxied.status_code == 200
+    assert proxied["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert proxied.cookies["csrftoken"]["secure"]
