@@ -15,6 +15,9 @@ ZHICHENG_TRUSTED_PROXY_HEADER, ZHICHENG_TRUSTED_PROXIES  the reverse proxy's cli
 ZHICHENG_SECOND_FACTOR  "0" to sign privileged roles in without the TOTP code (on by default; docs/security.md)
 ZHICHENG_HTTPS       "1" behind the HTTPS reverse proxy: secure cookies, HSTS, the redirect to HTTPS, the proxy's
                      X-Forwarded-Proto trusted (docs/deploy.md)
+ZHICHENG_STATIC_COLLECTED  "1" when the static files were collected (`make serve` does it): the application serves
+                     their compressed copies under hashed names with long cache headers (WhiteNoise)
+ZHICHENG_STATIC_ROOT where collectstatic puts them (var/static by default)
 """
 
 from __future__ import annotations
@@ -219,7 +222,28 @@ DATETIME_FORMAT = "Y年n月j日 H:i"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("ZHICHENG_STATIC_ROOT", VAR_DIR / "static"))
+# `make run` serves the files where they lie (runserver --insecure); `make serve` collects them first and sets
+# ZHICHENG_STATIC_COLLECTED=1, and the application itself (WhiteNoise) serves the collected copies: hashed names that
+# browsers keep for a year, gzip and brotli made once at collection. Hashed names only when collected: without the
+# manifest every {% static %} would fail, and a stale one would name files runserver cannot find.
+STATIC_COLLECTED = os.environ.get("ZHICHENG_STATIC_COLLECTED", "") == "1"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+if STATIC_COLLECTED:
+    # Right after the security middleware (HTTPS redirect, HSTS), before sessions: a static file needs none of them.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 # Evidence files: private storage, served only through a permission check (never a public URL).
 MEDIA_ROOT = Path(os.environ.get("ZHICHENG_MEDIA_ROOT", VAR_DIR / "evidence"))

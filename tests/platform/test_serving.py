@@ -1,17 +1,23 @@
-"""The production way to serve (issue 12): the load balancer's probes, the HTTPS settings and the request id in the
-logs."""
+"""The production way to serve (issue 12): the load balancer's probes, the HTTPS settings, the request id in the
+logs, and gunicorn itself serving a page and the compressed static files."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
 
 from zhicheng.accounts.requestid import HEADER
@@ -31,6 +37,25 @@ def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHICHENG_") and k != "DATABASE_URL"}
     env.update({"DJANGO_SETTINGS_MODULE": "zhicheng.settings", "PYTHONPATH": str(ROOT), **extra})
     return env
+
+
+def _database_url() -> str:
+    """The test database as a URL, for a subprocess to use the same one (PostgreSQL only: SQLite's is in memory)."""
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgresql://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The static files collected as `make serve` does (hashed names, gzip and brotli), the admin's left out: they
+    are two thirds of the files and most of the time, and these tests read the platform's pages only."""
+    root = tmp_path_factory.mktemp("static")
+    var = tmp_path_factory.mktemp("var")
+    env = _env(ZHICHENG_STATIC_COLLECTED="1", ZHICHENG_STATIC_ROOT=str(root), ZHICHENG_VAR_DIR=str(var))
+    cmd = [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0", "--ignore", "admin/*"]
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    return root
 
 
 # ── the probes ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -143,3 +168,97 @@ def test_behind_the_https_proxy_plain_http_is_redirected_and_https_gets_hsts() -
     assert proxied.status_code == 200
     assert proxied["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert proxied.cookies["csrftoken"]["secure"]
+
+
+# ── gunicorn ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+@pytest.fixture
+def server_database(tmp_path: Path) -> Iterator[str]:
+    """PostgreSQL's test database when the tests run on it; else a SQLite file migrated for the server."""
+    if connection.vendor == "postgresql":
+        yield _database_url()
+        return
+    url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
+    env = _env(DATABASE_URL=url, ZHICHENG_VAR_DIR=str(tmp_path))
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    yield url
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_serves_a_page_and_the_compressed_static_files(
+    tmp_path: Path, collected: Path, server_database: str
+) -> None:
+    port = _free_port()
+    log = tmp_path / "gunicorn.log"
+    env = _env(
+        DATABASE_URL=server_database,
+        ZHICHENG_VAR_DIR=str(tmp_path),
+        ZHICHENG_STATIC_COLLECTED="1",
+        ZHICHENG_STATIC_ROOT=str(collected),
+        ZHICHENG_BIND=f"127.0.0.1:{port}",
+        ZHICHENG_WORKERS="1",
+    )
+    cmd = [sys.executable, "-m", "gunicorn", "-c", "python:zhicheng.serving.gunicorn_conf", "zhicheng.wsgi"]
+    with log.open("wb") as out:
+        server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if _get(f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.2)
+        assert _get(f"{base}/readyz")[:1] == (200,)
+
+        status, headers, body = _get(f"{base}/login/", **{HEADER: "served-page-1"})
+        assert status == 200 and headers[HEADER.lower()] == "served-page-1"
+        page = body.decode()
+        assert "登录" in page
+        # The page names the stylesheet by its hashed name, which browsers may keep for a year.
+        css = next(
+            part.split('"')[0] for part in page.split('href="/static/')[1:] if part.split('"')[0].endswith(".css")
+        )
+        assert css.count(".") >= 2, f"not a hashed name: {css}"
+        status, headers, body = _get(f"{base}/static/{css}", **{"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["content-encoding"] == "gzip"
+        assert "max-age=315360000" in headers["cache-control"] and "immutable" in headers["cache-control"]
+        status, headers, _ = _get(f"{base}/static/{css}", **{"Accept-Encoding": "br, gzip"})
+        assert status == 200 and headers["content-encoding"] == "br"
+        status, headers, plain = _get(f"{base}/static/{css}")
+        assert status == 200 and "content-encoding" not in headers and b"{" in plain
+        assert _get(f"{base}/static/css/no-such-file.css")[0] == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    # gunicorn's access log carries the request id the application set.
+    assert '"GET /login/ HTTP/1.1" 200' in log.read_text(encoding="utf-8")
+    assert "[served-page-1]" in log.read_text(encoding="utf-8")
