@@ -31,7 +31,9 @@ run: setup
 	ZHICHENG_DEBUG=$${ZHICHENG_DEBUG:-0} $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 # The production server (docs/deploy.md): gunicorn on PostgreSQL, DEBUG off, migrated first, the static files
-# collected and served by the application (compressed, hashed names, long cache headers).
+# collected and served by the application (compressed, hashed names, long cache headers). `zhicheng check-deploy`
+# reports what a real deployment still lacks (keys, HTTPS, hosts …) before the server starts; it does not stop it,
+# so that the same command tries the production server out on a workstation.
 serve: setup
 	@case "$$DATABASE_URL" in \
 	  postgres://*|postgresql://*) ;; \
@@ -40,6 +42,7 @@ serve: setup
 	esac
 	$(BIN)/python manage.py migrate --noinput
 	ZHICHENG_STATIC_COLLECTED=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	-ZHICHENG_DEBUG=0 ZHICHENG_STATIC_COLLECTED=1 $(BIN)/zhicheng check-deploy
 	ZHICHENG_DEBUG=0 ZHICHENG_STATIC_COLLECTED=1 PORT=$(PORT) exec $(BIN)/gunicorn -c python:zhicheng.serving.gunicorn_conf zhicheng.wsgi
 
 # The engine's example profiles, checked from the command line.

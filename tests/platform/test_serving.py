@@ -1,11 +1,13 @@
 """The production way to serve (issue 12): the load balancer's probes, the HTTPS settings, the request id in the
-logs, and gunicorn itself serving a page and the compressed static files."""
+logs, `zhicheng check-deploy`, and gunicorn itself serving a page and the compressed static files."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -44,6 +46,14 @@ def _database_url() -> str:
     s = connection.settings_dict
     auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
     return f"postgresql://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def _production_keys() -> dict[str, str]:
+    return {
+        "ZHICHENG_SECRET_KEY": secrets.token_urlsafe(50),
+        "ZHICHENG_FIELD_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "ZHICHENG_AUDIT_KEY": secrets.token_urlsafe(32),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -168,6 +178,78 @@ def test_behind_the_https_proxy_plain_http_is_redirected_and_https_gets_hsts() -
     assert proxied.status_code == 200
     assert proxied["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert proxied.cookies["csrftoken"]["secure"]
+
+
+# ── check-deploy ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _check_deploy(**env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "zhicheng.cli", "check-deploy"],
+        cwd=ROOT,
+        env=_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_fails_on_a_trial_setup(tmp_path: Path) -> None:
+    """The keys made under var/, SQLite, no HTTPS, static files not collected: each said, and exit 1."""
+    done = _check_deploy(ZHICHENG_VAR_DIR=str(tmp_path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    out = done.stdout
+    for words in (
+        "未通过  ZHICHENG_SECRET_KEY（会话和表单的签名密钥）未在环境中设置",
+        "未通过  ZHICHENG_FIELD_KEY",
+        "未通过  ZHICHENG_AUDIT_KEY",
+        "未通过  ZHICHENG_HTTPS 未设为 1",
+        "未通过  数据库是 sqlite",
+        "未通过  ZHICHENG_STATIC_COLLECTED 未设为 1",
+        "security.W008",
+        "通过  调试模式已关闭",
+    ):
+        assert words in out, out
+    assert out.rstrip().splitlines()[-1].startswith("部署检查未通过：")
+
+
+def test_check_deploy_fails_on_a_development_secret_and_debug(tmp_path: Path) -> None:
+    done = _check_deploy(
+        ZHICHENG_VAR_DIR=str(tmp_path),
+        ZHICHENG_SECRET_KEY="django-insecure-dev-key",
+        ZHICHENG_FIELD_KEY="not-a-key",
+        ZHICHENG_DEBUG="1",
+    )
+    assert done.returncode == 1
+    assert "security.W009" in done.stdout  # Django's: a short or django-insecure- key
+    assert "未通过  调试模式已打开" in done.stdout
+    assert "未通过  ZHICHENG_FIELD_KEY 不是有效的加密密钥" in done.stdout
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a deployment runs on PostgreSQL (DATABASE_URL)")
+def test_check_deploy_passes_with_a_production_environment(tmp_path: Path, collected: Path) -> None:
+    production = {
+        "DATABASE_URL": _database_url(),
+        "ZHICHENG_VAR_DIR": str(tmp_path),
+        "ZHICHENG_MEDIA_ROOT": str(tmp_path / "evidence"),
+        "ZHICHENG_STATIC_COLLECTED": "1",
+        "ZHICHENG_STATIC_ROOT": str(collected),
+        "ZHICHENG_HTTPS": "1",
+        "ZHICHENG_ALLOWED_HOSTS": "zhicheng.xinzhou.example",
+        "ZHICHENG_TRUSTED_PROXY_HEADER": "HTTP_X_FORWARDED_FOR",
+        "ZHICHENG_TRUSTED_PROXIES": "10.0.0.0/24",
+        **_production_keys(),
+    }
+    done = _check_deploy(**production)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "未通过" not in done.stdout
+    assert "2023年度的受理期 2023-10-16至2023-11-10 在工作日历之内（20 个工作日）" in done.stdout
+    # The same environment behind an HTTPS proxy that is not named: the client addresses would be the proxy's.
+    unnamed = _check_deploy(**{**production, "ZHICHENG_TRUSTED_PROXIES": ""})
+    assert (
+        unnamed.returncode == 1 and "未设置 ZHICHENG_TRUSTED_PROXY_HEADER 和 ZHICHENG_TRUSTED_PROXIES" in unnamed.stdout
+    )
 
 
 # ── gunicorn ──────────────────────────────────────────────────────────────────────────────────────────────────
