@@ -22,7 +22,10 @@ import pytest
 from django.db import connection
 from django.test import Client, override_settings
 
+from tests.platform.conftest import PASSWORD, World
 from zhicheng.accounts.requestid import HEADER
+from zhicheng.accounts.roles import Role
+from zhicheng.audit.models import AuditEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 # The HTTPS settings as ZHICHENG_HTTPS=1 makes them (settings.py), for the tests that run in this process.
@@ -178,6 +181,19 @@ def test_behind_the_https_proxy_plain_http_is_redirected_and_https_gets_hsts() -
     assert proxied.status_code == 200
     assert proxied["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert proxied.cookies["csrftoken"]["secure"]
+
+
+@override_settings(ZHICHENG_TRUSTED_PROXY_HEADER="HTTP_X_FORWARDED_FOR", ZHICHENG_TRUSTED_PROXIES=["10.0.0.0/24"])
+def test_behind_the_trusted_proxy_the_audit_trail_records_the_clients_address(world: World) -> None:
+    """The proxy's header names the client for the audit trail as for the sign-in pause; the same header from a
+    machine that is not the proxy is not believed."""
+    world.person("clerk1", Role.APPLICANT, None)
+    through_proxy = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    through_proxy.post("/login/", {"username": "clerk1", "password": PASSWORD})
+    forged = Client(REMOTE_ADDR="192.0.2.44", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    forged.post("/login/", {"username": "clerk1", "password": PASSWORD})
+    entries = list(AuditEntry.objects.filter(kind="sign_in").order_by("pk"))
+    assert [e.client_address for e in entries] == ["198.51.100.7", "192.0.2.44"]
 
 
 # ── check-deploy ─────────────────────────────────────────────────────────────────────────────────────────────
