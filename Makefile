@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 VENDOR := src/zhicheng/static/vendor/htmx.min.js
 
-.PHONY: setup run test lint pytest bench clean
+.PHONY: setup run serve test lint pytest bench clean
 
 setup: $(VENV)/.installed $(VENDOR)
 
@@ -29,6 +29,21 @@ run: setup
 	$(BIN)/python manage.py seed_demo
 	@echo "忻州市工程系列中、初级职称评审 · http://127.0.0.1:$(PORT)/ · demo accounts in README.md"
 	ZHICHENG_DEBUG=$${ZHICHENG_DEBUG:-0} $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
+
+# The production server (docs/deploy.md): gunicorn on PostgreSQL, DEBUG off, migrated first, the static files
+# collected and served by the application (compressed, hashed names, long cache headers). `zhicheng check-deploy`
+# reports what a real deployment still lacks (keys, HTTPS, hosts …) before the server starts; it does not stop it,
+# so that the same command tries the production server out on a workstation.
+serve: setup
+	@case "$$DATABASE_URL" in \
+	  postgres://*|postgresql://*) ;; \
+	  "") echo "make serve needs DATABASE_URL=postgresql://user@host:5432/name — the embedded SQLite is for make run only (docs/deploy.md)" >&2; exit 2;; \
+	  *) echo "make serve runs on PostgreSQL: DATABASE_URL should start with postgresql:// (docs/deploy.md)" >&2; exit 2;; \
+	esac
+	$(BIN)/python manage.py migrate --noinput
+	ZHICHENG_STATIC_COLLECTED=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	-ZHICHENG_DEBUG=0 ZHICHENG_STATIC_COLLECTED=1 $(BIN)/zhicheng check-deploy
+	ZHICHENG_DEBUG=0 ZHICHENG_STATIC_COLLECTED=1 PORT=$(PORT) exec $(BIN)/gunicorn -c python:zhicheng.serving.gunicorn_conf zhicheng.wsgi
 
 # The engine's example profiles, checked from the command line.
 examples: setup

@@ -225,6 +225,14 @@ def cmd_audit_prune(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_deploy(args: argparse.Namespace) -> int:
+    _django()
+    from zhicheng.serving.deploy import report
+
+    print("部署检查（docs/deploy.md）：")
+    return report(sys.stdout)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhicheng", description="职称评审：工程系列中、初级 — 申报条件核查")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -262,6 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.set_defaults(func=cmd_audit_verify)
     prune = audit_sub.add_parser("prune", help="remove entries older than the retention period (184 days or more)")
     prune.set_defaults(func=cmd_audit_prune)
+
+    deploy = sub.add_parser(
+        "check-deploy",
+        help="before serving: Django's deployment checks and the platform's (keys, debug, database, calendar…); exit 1 on any failure",
+    )
+    deploy.set_defaults(func=cmd_check_deploy)
     return parser
 
 

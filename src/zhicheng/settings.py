@@ -13,6 +13,11 @@ ZHICHENG_LOG_FILE    a file the logs are also written to (stderr always); each l
 ZHICHENG_LOG_LEVEL   the platform's own loggers' level (INFO by default)
 ZHICHENG_TRUSTED_PROXY_HEADER, ZHICHENG_TRUSTED_PROXIES  the reverse proxy's client-address header and its addresses
 ZHICHENG_SECOND_FACTOR  "0" to sign privileged roles in without the TOTP code (on by default; docs/security.md)
+ZHICHENG_HTTPS       "1" behind the HTTPS reverse proxy: secure cookies, HSTS, the redirect to HTTPS, the proxy's
+                     X-Forwarded-Proto trusted (docs/deploy.md)
+ZHICHENG_STATIC_COLLECTED  "1" when the static files were collected (`make serve` does it): the application serves
+                     their compressed copies under hashed names with long cache headers (WhiteNoise)
+ZHICHENG_STATIC_ROOT where collectstatic puts them (var/static by default)
 """
 
 from __future__ import annotations
@@ -82,6 +87,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "zhicheng.accounts.requestid.RequestIdMiddleware",  # first: every later log line carries the request's id
+    # The load balancer's probes (/healthz, /readyz) are answered here, before the host check, the HTTPS redirect,
+    # the session and the sign-in: a probe comes to the server's own address over plain HTTP, and must stay cheap.
+    "zhicheng.serving.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -183,8 +191,20 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; the cookie stays same-site
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = os.environ.get("ZHICHENG_HTTPS", "") == "1"
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS ends at the reverse proxy (docs/deploy.md), which says so in X-Forwarded-Proto; it must set that header
+# itself, replacing any the client sent, or a client could claim HTTPS. With ZHICHENG_HTTPS=1 the browser is sent to
+# HTTPS and told to stay there for a year, subdomains included, and the cookies never travel in clear.
+HTTPS = os.environ.get("ZHICHENG_HTTPS", "") == "1"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# HSTS preloading puts the domain on the browsers' built-in lists, which takes months to undo: a decision for the
+# domain's owner, not for the application (docs/deploy.md), so Django's reminder of it is not a deployment failure.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -202,7 +222,28 @@ DATETIME_FORMAT = "Y年n月j日 H:i"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("ZHICHENG_STATIC_ROOT", VAR_DIR / "static"))
+# `make run` serves the files where they lie (runserver --insecure); `make serve` collects them first and sets
+# ZHICHENG_STATIC_COLLECTED=1, and the application itself (WhiteNoise) serves the collected copies: hashed names that
+# browsers keep for a year, gzip and brotli made once at collection. Hashed names only when collected: without the
+# manifest every {% static %} would fail, and a stale one would name files runserver cannot find.
+STATIC_COLLECTED = os.environ.get("ZHICHENG_STATIC_COLLECTED", "") == "1"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+if STATIC_COLLECTED:
+    # Right after the security middleware (HTTPS redirect, HSTS), before sessions: a static file needs none of them.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 # Evidence files: private storage, served only through a permission check (never a public URL).
 MEDIA_ROOT = Path(os.environ.get("ZHICHENG_MEDIA_ROOT", VAR_DIR / "evidence"))
