@@ -301,6 +301,18 @@ def test_R27_a_candidate_whose_vote_was_not_held_is_voted_at_a_later_sitting_nev
     with pytest.raises(ActionRefused, match="须晚于前次会议日期"):
         sit_again(cases.office, 2023, dt.date(2023, 12, 1))
     sit_again(cases.office, 2023, dt.date(2023, 12, 8))
+    # Preparing again, the committee, the panels and the recusals stay those the votes already held were cast under.
+    from zhicheng.evaluation.experts import pin_conflict
+    from zhicheng.evaluation.groups import build_groups
+
+    with pytest.raises(ActionRefused, match="不能再更改回避、委员或分组"):
+        pin_conflict(cases.office, experts[0][1].pk, left.pk, "利害关系")
+    with pytest.raises(ActionRefused, match="不能再编排答辩组"):
+        build_groups(cases.office, 2023)
+    office_page = login(cases.office).get("/evaluation/").content.decode()
+    assert "确定回避</button>" not in office_page and "按已受理申报编排答辩组</button>" not in office_page
+    expert_page = login(experts[0][0]).get(f"/evaluation/expert/{left.code}/").content.decode()
+    assert "不能再申报回避" in expert_page and "申报回避</button>" not in expert_page
     # The later sitting records its own attendance (two of three: a quorum) and votes on ``left`` only.
     record_attendance(cases.office, 2023, [e.pk for _, e in experts[:2]])
     open_meeting(cases.office, 2023)

@@ -14,12 +14,11 @@ from zhicheng.cases.models import Application, State
 from zhicheng.cases.refusals import ActionRefused, check_lengths
 from zhicheng.evaluation.anonymity import expert_materials, text_flags
 from zhicheng.evaluation.experts import find_conflicts
-from zhicheng.evaluation.guards import locked_candidate, log_event, not_closed, office_only
+from zhicheng.evaluation.guards import locked_candidate, log_event, not_closed, office_only, vote_begun
 from zhicheng.evaluation.models import (
     Candidate,
     Expert,
     Group,
-    Meeting,
 )
 from zhicheng.evaluation.scoring import computed_items
 from zhicheng.policy.facts import Facts
@@ -94,7 +93,7 @@ def build_groups(actor: Membership, year: int) -> list[Group]:
     prefix = pack.param("evaluation.candidate_code_prefix").value
     need = int(committee_param(year, "grassroots_min_years"))  # as set now: a later change is for later groupings
     with transaction.atomic():
-        if Meeting.objects.filter(year=year).exclude(status=Meeting.Status.PREPARING).exists():
+        if vote_begun(year):
             raise ActionRefused("评审会议已开始表决，不能再编排答辩组（新受理的申报未经答辩不能参加表决）")
         apps = list(
             Application.objects.select_for_update()

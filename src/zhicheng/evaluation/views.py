@@ -336,6 +336,7 @@ def expert_candidate(request: HttpRequest, code: str) -> HttpResponse:
             "c": candidate,
             "ready": materials_ready(candidate),
             "can_score": scoring_open(candidate.year),  # the same test submit_score and correct_score apply (R28)
+            "can_declare": not vote_begun(candidate.year),  # declare_conflict's test (before_the_vote, R22)
             "materials": (candidate.computed or {}).get("materials", {}),
             "specialty": candidate.application.specialty_name,
             "d_items": d_items,
