@@ -122,16 +122,29 @@ def _open(actor: Membership, *, name: str, phone: str, role: str, organisation: 
     user.set_password(password)
     user.save()
     Membership.objects.create(user=user, role=role, organisation=organisation)
-    trail.record(
-        AuditEntry.Kind.ADMINISTRATION,
+    _account_event(
+        actor,
+        user,
         "account_opened",
-        user=actor.user,
-        role=actor.role,
-        subject=f"用户 {user.username}",
-        summary=f"开通账号：{name}（{Role(role).label}{'，' + organisation.name if organisation else ''}）",
+        f"开通账号：{name}（{Role(role).label}{'，' + organisation.name if organisation else ''}）",
     )
     org_name = organisation.name if organisation else ""
     return Opened(user, password, Role(role).label, org_name)
+
+
+def _account_event(
+    actor: Membership, target: User, action: str, summary: str, payload: dict[str, Any] | None = None
+) -> None:
+    """An account's change in the audit trail: who did it, on whose account, in words."""
+    trail.record(
+        AuditEntry.Kind.ADMINISTRATION,
+        action,
+        user=actor.user,
+        role=actor.role,
+        subject=f"用户 {target.username}",
+        summary=summary,
+        payload=payload,
+    )
 
 
 # ── an employer's staff ─────────────────────────────────────────────────────────────────────────────────────
@@ -368,14 +381,7 @@ def reset_password(actor: Membership, user_id: int) -> Opened:
         target.set_password(password)
         target.must_change_password = True
         target.save(update_fields=["password", "must_change_password"])
-        trail.record(
-            AuditEntry.Kind.ADMINISTRATION,
-            "account_password_reset",
-            user=actor.user,
-            role=actor.role,
-            subject=f"用户 {target.username}",
-            summary=f"重置密码：{target}（须在下次登录时修改）",
-        )
+        _account_event(actor, target, "account_password_reset", f"重置密码：{target}（须在下次登录时修改）")
     return Opened(target, password)
 
 
@@ -395,15 +401,7 @@ def disable(actor: Membership, user_id: int, reason: str) -> User:
         target.disabled_by = actor.user
         target.disabled_reason = reason
         target.save(update_fields=["is_active", "disabled_at", "disabled_by", "disabled_reason"])
-        trail.record(
-            AuditEntry.Kind.ADMINISTRATION,
-            "account_disabled",
-            user=actor.user,
-            role=actor.role,
-            subject=f"用户 {target.username}",
-            summary=f"停用账号：{target}",
-            payload={"reason": reason},
-        )
+        _account_event(actor, target, "account_disabled", f"停用账号：{target}", {"reason": reason})
     return target
 
 
@@ -427,13 +425,5 @@ def enable(actor: Membership, user_id: int) -> User:
         target.is_active = True
         target.disabled_at, target.disabled_by, target.disabled_reason = None, None, ""
         target.save(update_fields=["is_active", "disabled_at", "disabled_by", "disabled_reason"])
-        trail.record(
-            AuditEntry.Kind.ADMINISTRATION,
-            "account_enabled",
-            user=actor.user,
-            role=actor.role,
-            subject=f"用户 {target.username}",
-            summary=f"重新启用账号：{target}",
-            payload={"disabled_for": reason},
-        )
+        _account_event(actor, target, "account_enabled", f"重新启用账号：{target}", {"disabled_for": reason})
     return target
