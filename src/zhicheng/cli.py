@@ -255,6 +255,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     try:
         outcome = backup.restore(Path(args.dir), replace=args.replace, out=sys.stdout)
+    except backup.Failed as exc:
+        print(f"恢复失败 (restore failed): {exc}", file=sys.stderr)
+        return 1
     except backup.Refused as exc:
         print(f"恢复未进行 (restore refused): {exc}", file=sys.stderr)
         return 2

@@ -185,9 +185,16 @@ def test_a_backup_restores_into_an_empty_database_and_proves_itself(demo: Demo, 
         assert sha256(fresh / name) == digest == sha256(demo.media / name)
     assert demo.server.rows(demo.scratch) == demo.server.rows(demo.source)
 
-    # Restoring over data needs --replace.
+    # Restoring over data needs --replace; with it, on a machine without the deployment's keys (kept apart from
+    # the backups), the restore goes through and says what cannot be proved or read.
     over = _run(ZHICHENG, "restore", str(demo.backup), env=env)
     assert over.returncode == 2 and "--replace" in over.stderr
+    strange = {**env, "ZHICHENG_VAR_DIR": str(tmp_path / "other-keys")}
+    keyless = _run(ZHICHENG, "restore", str(demo.backup), "--replace", env=strange)
+    assert keyless.returncode == 1, keyless.stdout + keyless.stderr
+    assert "未通过  审计记录链校验失败" in keyless.stdout and "ZHICHENG_AUDIT_KEY 与备份时相同" in keyless.stdout
+    assert "身份证号码无法解密：请确认 ZHICHENG_FIELD_KEY" in keyless.stdout
+    assert demo.server.rows(demo.scratch) == demo.server.rows(demo.source)
 
 
 @on_postgresql

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
@@ -29,6 +30,8 @@ from zhicheng.applications.models import Evidence
 from zhicheng.audit import trail
 from zhicheng.audit.models import AuditHead
 from zhicheng.evaluation.models import Minutes
+from zhicheng.records import idnumbers
+from zhicheng.records.models import Profile
 
 MANIFEST = "manifest.json"
 DUMP = "database.dump"
@@ -39,6 +42,10 @@ FORMAT = 1
 
 class Refused(Exception):
     """A backup or restore that is not done; the message says why, in Chinese and English."""
+
+
+class Failed(Refused):
+    """A restore that stopped after it began changing the database or the files: what is there is not the backup."""
 
 
 @dataclass
@@ -287,18 +294,32 @@ def _restore(source: Path, db: dict[str, Any], *, replace: bool, out: TextIO) ->
             cursor.execute("DROP SCHEMA public CASCADE")
             cursor.execute("CREATE SCHEMA public")
     connection.close()
-    _run(
-        ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "-d", str(db["NAME"]), str(source / DUMP)],
-        _pg_env(db),
-        "数据库恢复 (pg_restore)",
-    )
-    if media.is_dir():
-        _empty(media)
     stored = [e for e in manifest["files"] if e["path"].startswith(f"{FILES}/")]
-    for entry in stored:
-        copy = media / entry["path"].removeprefix(f"{FILES}/")
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / entry["path"], copy)
+    try:
+        _run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "-d",
+                str(db["NAME"]),
+                str(source / DUMP),
+            ],
+            _pg_env(db),
+            "数据库恢复 (pg_restore)",
+        )
+        if media.is_dir():
+            _empty(media)
+        for entry in stored:
+            copy = media / entry["path"].removeprefix(f"{FILES}/")
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / entry["path"], copy)
+    except (Refused, OSError) as exc:
+        raise Failed(
+            f"{exc}\n数据库 {db['NAME']} 和目录 {media} 现在只有部分数据：排除原因后加 --replace 重新恢复。\n"
+            "The restore stopped part way; fix the cause and run it again with --replace."
+        ) from exc
     out.write(f"已恢复数据库 {db['NAME']} 和证明材料文件 {len(stored)} 个（{media}），正在核验……\n")
     return verify_restored(manifest)
 
@@ -307,7 +328,11 @@ def verify_restored(manifest: dict[str, Any]) -> Outcome:
     outcome = Outcome()
     checked, breaks = trail.verify()
     if breaks:
-        outcome.fail(f"审计记录链校验失败：共 {checked} 条，{len(breaks)} 处异常（{breaks[0].problem}）")
+        # The seals are keyed: a machine restored without the deployment's ZHICHENG_AUDIT_KEY fails every one.
+        outcome.fail(
+            f"审计记录链校验失败：共 {checked} 条，{len(breaks)} 处异常（{breaks[0].problem}）；"
+            "请确认 ZHICHENG_AUDIT_KEY 与备份时相同，再运行 zhicheng audit verify 查看每一处"
+        )
     else:
         outcome.ok(f"审计记录链完整：共 {checked} 条")
     head = manifest["audit"]["head"]
@@ -337,6 +362,20 @@ def verify_restored(manifest: dict[str, Any]) -> Outcome:
         outcome.fail(f"会议纪要 {minutes} 的内容与记录的校验值不符")
     elif kept:
         outcome.ok(f"会议纪要 {len(kept)} 份，内容与记录的校验值相符")
+    # The ID numbers are encrypted under ZHICHENG_FIELD_KEY, which a backup deliberately does not hold.
+    profiles = unreadable_ids = 0
+    for cipher, digest in (
+        Profile.objects.exclude(id_number_cipher="").values_list("id_number_cipher", "id_number_digest").iterator()
+    ):
+        profiles += 1
+        try:
+            unreadable_ids += idnumbers.digest(idnumbers.decrypt(cipher)) != digest
+        except InvalidToken:
+            unreadable_ids += 1
+    if unreadable_ids:
+        outcome.fail(f"{unreadable_ids} 份档案的身份证号码无法解密：请确认 ZHICHENG_FIELD_KEY 与备份时相同")
+    elif profiles:
+        outcome.ok(f"{profiles} 份档案的身份证号码都能以本机的密钥解密")
     rows = _row_counts()
     differ = [f"{t}（备份 {n}，恢复后 {rows.get(t)}）" for t, n in manifest["rows"].items() if rows.get(t) != n]
     if differ:
