@@ -137,6 +137,7 @@ def demo(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Ite
 @on_postgresql
 def test_the_manifest_lists_every_file_with_its_checksum_and_the_database_state(demo: Demo) -> None:
     manifest = json.loads((demo.backup / "manifest.json").read_text(encoding="utf-8"))
+    assert demo.backup.stat().st_mode & 0o777 == 0o700  # personal data: the backup's owner only
     assert manifest["created_at"].endswith("+08:00")
     assert manifest["platform_version"] == "0.1.0" and manifest["database"] == demo.source
     with psycopg.connect(demo.server.url(demo.source)) as db:

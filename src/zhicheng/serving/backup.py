@@ -170,6 +170,7 @@ def backup(target: Path, out: TextIO) -> None:
         )
     made = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
+    target.chmod(0o700)  # names, profiles and evidence: readable by the backup's owner only
     try:
         try:
             _write_backup(target, db, out)
