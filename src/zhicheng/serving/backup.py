@@ -246,7 +246,8 @@ def check_files(source: Path, manifest: dict[str, Any]) -> None:
     root = source.resolve()
     for entry in manifest["files"]:
         path = (source / entry["path"]).resolve()
-        if not path.is_relative_to(root):
+        # A file is put back under MEDIA_ROOT by its path: none may lead out of the backup's files/ (a "..", a link).
+        if not path.is_relative_to(root if entry["path"] == DUMP else root / FILES):
             bad.append(f"{entry['path']}：路径在备份目录之外 (outside the backup)")
         elif not path.is_file():
             bad.append(f"{entry['path']}：文件缺失 (missing)")
