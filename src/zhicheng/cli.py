@@ -233,6 +233,43 @@ def cmd_check_deploy(args: argparse.Namespace) -> int:
     return report(sys.stdout)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    _django()
+    from pathlib import Path
+
+    from zhicheng.serving import backup
+
+    try:
+        backup.backup(Path(args.dir), sys.stdout)
+    except backup.Refused as exc:
+        print(f"备份未完成 (backup refused): {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _django()
+    from pathlib import Path
+
+    from zhicheng.serving import backup
+
+    try:
+        outcome = backup.restore(Path(args.dir), replace=args.replace, out=sys.stdout)
+    except backup.Failed as exc:
+        print(f"恢复失败 (restore failed): {exc}", file=sys.stderr)
+        return 1
+    except backup.Refused as exc:
+        print(f"恢复未进行 (restore refused): {exc}", file=sys.stderr)
+        return 2
+    for line in outcome.lines:
+        print(f"  {line}")
+    if outcome.problems:
+        print(f"恢复后核验未通过：{len(outcome.problems)} 项问题 (restored, but verification failed)", file=sys.stderr)
+        return 1
+    print("恢复完成，核验全部通过 (restored and verified)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhicheng", description="职称评审：工程系列中、初级 — 申报条件核查")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -276,6 +313,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="before serving: Django's deployment checks and the platform's (keys, debug, database, calendar…); exit 1 on any failure",
     )
     deploy.set_defaults(func=cmd_check_deploy)
+
+    backup = sub.add_parser(
+        "backup", help="PostgreSQL dump, the evidence files and a manifest of checksums into DIR (new or empty)"
+    )
+    backup.add_argument("dir")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser(
+        "restore",
+        help="check DIR's checksums, restore the database and the evidence files, then verify the audit chain and every file",
+    )
+    restore.add_argument("dir")
+    restore.add_argument(
+        "--replace", action="store_true", help="drop the database's tables and MEDIA_ROOT's files first"
+    )
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 

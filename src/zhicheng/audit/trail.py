@@ -148,6 +148,11 @@ def verify(batch: int = 2000) -> tuple[int, list[Break]]:
     return checked, breaks
 
 
+def latest_seal() -> str | None:
+    """The chain's last entry's seal: what a backup records as the head, and a restore must end at."""
+    return AuditEntry.objects.order_by("-pk").values_list("seal", flat=True).first()
+
+
 def _in_order(batch: int) -> Iterator[AuditEntry]:
     last = 0
     while True:
