@@ -178,6 +178,7 @@ def test_R27_the_office_chooses_the_finding_on_the_pages(voted: dict[str, Any], 
     assert "异议成立，重新表决" in page
     page = office.get("/evaluation/").content.decode()
     assert 'data-testid="not-held"' in page and "表决作废" in page and "安排再次开会" in page
+    assert "表决已作废，待重新表决" in page  # the tally does not show the voided count as a vote lost
     settings.ZHICHENG_TODAY = SITTING.isoformat()
     office.post("/evaluation/do/sit_again/", {"held_on": SITTING.isoformat()})
     assert Meeting.objects.get(year=2023).status == Meeting.Status.PREPARING
