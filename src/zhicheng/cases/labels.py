@@ -214,6 +214,10 @@ ACTION_LABELS = {
     "entrustment": "登记委托评审函（7.1）",
     "recognition": "录入评委会认定结论（3.10）",
     "outcome_recorded": "记录评审结果",
+    "results_publicity": "评审结果公示",
+    "results_objection": "登记评审结果公示异议",
+    "results_objection_handled": "处理评审结果公示异议",
+    "results_revote_failed": "重新表决未通过，不列入公示",
 }
 
 SECTION_LABELS = {

@@ -10,9 +10,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhicheng.accounts.models import Membership
@@ -159,7 +160,8 @@ def voting_candidates(expert: Expert, meeting: Meeting) -> list[Candidate]:
 
 
 def has_voted(expert: Expert, meeting: Meeting, candidate: Candidate) -> bool:
-    return BallotCast.objects.filter(meeting=meeting, candidate=candidate, expert=expert).exists()
+    # A voided vote (R27) does not count: the same expert votes again at the later sitting.
+    return BallotCast.objects.filter(meeting=meeting, candidate=candidate, expert=expert, void=False).exists()
 
 
 def cast_ballot(actor: Membership, year: int, candidate_id: int, choice: str) -> None:
@@ -222,11 +224,17 @@ def tally(meeting: Meeting) -> list[Tally]:
         recused[candidate_id].add(expert_id)
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     for candidate_id, choice, n in (
-        Ballot.objects.filter(meeting=meeting).values_list("candidate_id", "choice").annotate(n=Count("pk")).order_by()
+        Ballot.objects.filter(meeting=meeting, void=False)
+        .values_list("candidate_id", "choice")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
         counts[candidate_id][choice] += n
     casts = dict(
-        BallotCast.objects.filter(meeting=meeting).values_list("candidate_id").annotate(n=Count("pk")).order_by()
+        BallotCast.objects.filter(meeting=meeting, void=False)
+        .values_list("candidate_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     out = []
     for c in Candidate.objects.filter(year=meeting.year).select_related("group").order_by("code"):
@@ -251,10 +259,12 @@ def tally(meeting: Meeting) -> list[Tally]:
 
 def _shuffle_ballots(meeting: Meeting) -> None:
     """Written again in a random order with new keys, the ballots keep no trace of the order they were cast in
-    (row numbers, transaction ids) that a copy of the database could set beside the cast rows (R22)."""
-    ballots = list(Ballot.objects.filter(meeting=meeting).values_list("candidate_id", "choice"))
+    (row numbers, transaction ids) that a copy of the database could set beside the cast rows (R22). Voided ballots
+    (R27) were shuffled at their own sitting's close and stay as they are."""
+    live = Ballot.objects.filter(meeting=meeting, void=False)
+    ballots = list(live.values_list("candidate_id", "choice"))
     secrets.SystemRandom().shuffle(ballots)
-    Ballot.objects.filter(meeting=meeting).delete()
+    live.delete()
     Ballot.objects.bulk_create(Ballot(meeting=meeting, candidate_id=c, choice=choice) for c, choice in ballots)
 
 
@@ -299,10 +309,27 @@ def record_opinion(actor: Membership, candidate_id: int, opinion: str) -> Candid
     return candidate
 
 
+def voided(meeting: Meeting) -> QuerySet[BallotCast, Any]:
+    """The candidates (``candidate_id``) whose vote an objection upheld voided (R27) and is not yet held again; a
+    subquery, so that the pages reading the votes not held take no more queries."""
+    again = BallotCast.objects.filter(meeting=meeting, void=False).values("candidate_id")
+    return (
+        BallotCast.objects.filter(meeting=meeting, void=True, candidate__passed_vote__isnull=True)
+        .exclude(candidate_id__in=again)
+        .values("candidate_id")
+    )
+
+
 def vote_not_held(year: int, meeting: Meeting) -> list[Candidate]:
-    """Candidates put to the vote on whom no ballot was cast at the closed sitting (R27): their vote was not held."""
-    cast = set(BallotCast.objects.filter(meeting=meeting).values_list("candidate_id", flat=True))
-    candidates = Candidate.objects.filter(year=year, passed_vote__isnull=False).exclude(pk__in=cast).order_by("code")
+    """Candidates put to the vote on whom no ballot was cast at the closed sitting, or whose vote an objection upheld
+    voided (R27): their vote was not held."""
+    cast = set(BallotCast.objects.filter(meeting=meeting, void=False).values_list("candidate_id", flat=True))
+    candidates = (
+        Candidate.objects.filter(year=year)
+        .filter(Q(passed_vote__isnull=False) | Q(pk__in=voided(meeting)))
+        .exclude(pk__in=cast)
+        .order_by("code")
+    )
     summaries, mark = score_summaries(candidates), defence_pass_mark(year)
     return [c for c in candidates if not below_pass_mark(summaries[c.pk], mark)]
 
@@ -310,18 +337,19 @@ def vote_not_held(year: int, meeting: Meeting) -> list[Candidate]:
 def sit_again(actor: Membership, year: int, held_on: dt.date) -> Meeting:
     """A later sitting of the year's one meeting (R27) for the candidates whose vote was not held: attendance is
     recorded again and the quorum checked again when it opens; every candidate already voted on keeps that
-    result and is never voted on twice. Not once the results are public."""
+    result and is never voted on twice. Once the results are public, only for the candidates whose vote an objection
+    upheld voided (R27): handle_objection refuses after the confirmation, so none is left then."""
     office_only(actor, "安排评审会议再次开会")
     with transaction.atomic():
         lock_year(year)
         meeting = year_meeting(year)
         if meeting.status != Meeting.Status.CLOSED:
             raise ActionRefused("评审会议尚未结束表决，不需要再次开会")
-        if results_posted(year):
-            raise ActionRefused("评审结果已公示，评审会议不能再次开会")
+        pending = vote_not_held(year, meeting)
+        if results_posted(year) and not pending:
+            raise ActionRefused("评审结果已公示，且没有因公示异议成立而表决作废的参评人员，评审会议不能再次开会")
         if held_on <= meeting.held_on:
             raise ActionRefused("再次开会的日期须晚于前次会议日期")
-        pending = vote_not_held(year, meeting)
         if not pending:
             raise ActionRefused("所有参评人员均已表决；每位参评人员只表决一次，评审会议不能再次开会")
         for c in pending:
@@ -335,3 +363,30 @@ def sit_again(actor: Membership, year: int, held_on: dt.date) -> Meeting:
         meeting.present.clear()
         log_event(actor, year, "sit_again", held_on=held_on.isoformat(), candidates=[c.code for c in pending])
     return meeting
+
+
+def void_vote(actor: Membership, candidate_id: int) -> Candidate:
+    """An objection upheld during the results publicity showed the vote on this candidate flawed (a recusal missed,
+    say): the vote is voided and the candidate is voted on at a later sitting of the same meeting (R27). The ballots
+    are kept, flagged and out of every count, so the same experts may vote again; the result is cleared and the
+    group's caps recomputed. The results side (handle_objection) calls this inside its own transaction."""
+    office_only(actor, "作废表决")
+    with transaction.atomic():
+        candidate = locked_candidate(candidate_id)
+        meeting = year_meeting(candidate.year)
+        if meeting.status != Meeting.Status.CLOSED:
+            raise ActionRefused("评审会议尚未结束表决，不能作废表决")
+        if not candidate.passed_vote:
+            raise ActionRefused(f"{candidate.code}未经表决通过，没有可作废的表决")
+        casts = BallotCast.objects.filter(meeting=meeting, candidate=candidate, void=False)
+        if not casts.exists():
+            raise ActionRefused(f"{candidate.code}的表决未进行，没有可作废的表决")
+        casts.update(void=True)
+        Ballot.objects.filter(meeting=meeting, candidate=candidate, void=False).update(void=True)
+        candidate.votes_for = candidate.votes_against = candidate.votes_abstain = candidate.eligible_voters = None
+        candidate.passed_vote = candidate.within_cap = candidate.rank_in_group = candidate.score = None
+        candidate.tie_at_cap = False
+        candidate.save()
+        apply_caps(candidate.year)
+        log_event(actor, candidate.year, "void_vote", candidate)
+    return candidate

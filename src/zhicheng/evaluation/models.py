@@ -219,10 +219,16 @@ class BallotCast(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="casts")
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="casts")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="casts")
+    # A vote voided by an objection upheld (R27) is kept, out of every count: the same experts vote again.
+    void = models.BooleanField("已作废", default=False)
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["meeting", "candidate", "expert"], name="one_ballot_per_expert")
+            models.UniqueConstraint(
+                fields=["meeting", "candidate", "expert"],
+                condition=models.Q(void=False),
+                name="one_ballot_per_expert",
+            )
         ]
 
 
@@ -238,6 +244,7 @@ class Ballot(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="ballots")
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="ballots")
     choice = models.CharField(max_length=10, choices=Choice.choices)
+    void = models.BooleanField("已作废", default=False)  # as its ``BallotCast`` (R27)
 
     class Meta:
         ordering: ClassVar = ["id"]
@@ -280,6 +287,7 @@ EVENT_LABELS = {
     "rename_group": "修改组名",
     "score": "专家评分",
     "sit_again": "评审会议再次开会（未表决的参评人员）",
+    "void_vote": "公示异议成立，表决作废，待重新表决",
 }
 
 

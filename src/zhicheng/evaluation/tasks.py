@@ -35,7 +35,9 @@ def expert_tasks(membership: Membership) -> Iterable[Task]:
     ]
     meeting = Meeting.objects.filter(year=year, status=Meeting.Status.OPEN, present=assignment.expert_id).first()
     if meeting is not None:
-        voted = BallotCast.objects.filter(meeting=meeting, expert_id=assignment.expert_id).values("candidate_id")
+        voted = BallotCast.objects.filter(meeting=meeting, expert_id=assignment.expert_id, void=False).values(
+            "candidate_id"
+        )
         out.append(
             Task(
                 "待投票的候选人",

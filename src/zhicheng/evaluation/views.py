@@ -23,7 +23,7 @@ from zhicheng.evaluation.assignment import apply_assignment, assign_expert, expe
 from zhicheng.evaluation.caps import cap, pass_rate, recompute_caps
 from zhicheng.evaluation.experts import add_expert, declare_conflict, pin_conflict
 from zhicheng.evaluation.groups import build_groups, move_candidate, not_grouped, rename_group
-from zhicheng.evaluation.guards import can_view_office, expert_for, scoring_open, vote_begun
+from zhicheng.evaluation.guards import can_view_office, expert_for, results_posted, scoring_open, vote_begun
 from zhicheng.evaluation.meeting import (
     cast_ballot,
     close_meeting,
@@ -99,6 +99,7 @@ def office(request: HttpRequest) -> HttpResponse:
     is_office = actor is not None and actor.role == Role.COMMITTEE_CLERK
     closed = meeting is not None and meeting.status == Meeting.Status.CLOSED
     waiting = not_grouped(year)
+    not_held = vote_not_held(year, meeting) if closed and meeting else []
     context: dict[str, Any] = {
         "year": year,
         "is_office": is_office,
@@ -134,10 +135,14 @@ def office(request: HttpRequest) -> HttpResponse:
         "meeting": meeting,
         "present": set(meeting.present.values_list("pk", flat=True)) if meeting else set(),
         "tally": paged(request, tally(meeting), "tally_page") if closed and meeting else None,
-        "not_held": vote_not_held(year, meeting) if closed and meeting else [],
+        "not_held": not_held,
+        # At a closed meeting, a candidate without a result is one whose vote was voided (R27); after the posting,
+        # only such a vote is "not held", and the page says so.
+        "voided": {c.pk for c in not_held if c.passed_vote is None},
+        "posted": bool(not_held) and results_posted(year),
         # What open_meeting would refuse on (R28), said before the office presses the button.
         "sheets_missing": sheets_missing(year) if is_office and meeting and meeting.status == "preparing" else [],
-        "casts": meeting.casts.count() if meeting else 0,
+        "casts": meeting.casts.filter(void=False).count() if meeting else 0,
         "minutes": Minutes.objects.filter(meeting=meeting).defer("pdf") if meeting else [],
         "rates": year_settings(year).pass_rates,
         "events": EvaluationEvent.objects.filter(year=year)
@@ -281,7 +286,7 @@ def expert_home(request: HttpRequest) -> HttpResponse:
     present = bool(meeting and meeting.present.filter(pk=expert.pk).exists())
     if meeting is not None and meeting.status == Meeting.Status.OPEN and present:
         # A committee votes on the whole year's candidates: a page at a time, what is still to vote on first.
-        cast = set(meeting.casts.filter(expert=expert).values_list("candidate_id", flat=True))
+        cast = set(meeting.casts.filter(expert=expert, void=False).values_list("candidate_id", flat=True))
         ballots = paged(
             request,
             sorted(

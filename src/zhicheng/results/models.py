@@ -3,6 +3,7 @@ certificates with their public verification codes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
@@ -40,6 +41,9 @@ class ResultEntry(models.Model):
         PUBLICISED = "publicised", "公示中"
         GRANTED = "granted", "已确认"
         CANCELLED = "cancelled", "异议成立，取消"
+        # R27: the objection showed the vote itself flawed; off the public list until the re-vote's result.
+        REVOTE = "revote", "异议成立，重新表决"
+        REVOTE_FAILED = "revote_failed", "重新表决未通过"
 
     publicity = models.ForeignKey(ResultsPublicity, on_delete=models.PROTECT, related_name="entries")
     application = models.OneToOneField("cases.Application", on_delete=models.PROTECT, related_name="result")
@@ -50,10 +54,21 @@ class ResultEntry(models.Model):
     specialty_name = models.CharField("专业", max_length=SPECIALTY_NAME_MAX)
     way = models.CharField("方式", max_length=20, choices=[("evaluation", "评审"), ("recognition", "认定")])
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PUBLICISED)
+    # A name re-posted after its re-vote (R27) runs its own period (补充公示); empty, the publicity's dates apply.
+    posted_on = models.DateField("补充公示开始", null=True, blank=True)
+    earliest_end = models.DateField("补充公示期满", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "公示名单"
         ordering: ClassVar = ["publicity", "number"]
+
+    @property
+    def starts_on(self) -> dt.date:
+        return self.posted_on or self.publicity.starts_on
+
+    @property
+    def ends_on(self) -> dt.date:
+        return self.earliest_end or self.publicity.earliest_end
 
 
 class Objection(models.Model):
@@ -69,6 +84,12 @@ class Objection(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     upheld = models.BooleanField("异议成立", null=True, blank=True)
+
+    class Finding(models.TextChoices):
+        CANCEL = "cancel", "取消"
+        REVOTE = "revote", "重新表决"
+
+    finding = models.CharField("异议成立的处理", max_length=10, choices=Finding.choices, blank=True)
     handling = models.TextField("核查处理情况", blank=True)
 
     class Meta:

@@ -16,7 +16,7 @@ from zhicheng.accounts.roles import Role
 from zhicheng.cases.events import record_event
 from zhicheng.cases.models import Application, State
 from zhicheng.cases.refusals import ActionRefused, check_lengths
-from zhicheng.evaluation.meeting import vote_not_held
+from zhicheng.evaluation.meeting import void_vote, vote_not_held
 from zhicheng.evaluation.models import Candidate, Meeting
 from zhicheng.evaluation.outcome import failure_of
 from zhicheng.intake.models import RecognitionDecision
@@ -71,6 +71,15 @@ def undecided(year: int) -> list[str]:
     return [applicant_name(app) for app in waiting.order_by("pk")]
 
 
+def publicity_end(year: int, starts_on: dt.date) -> dt.date:
+    """The last day of a publicity of the year's minimum of working days from ``starts_on`` (R21), on the office's
+    calendar: the year's publicity and a name re-posted after its re-vote (R27) run the same length."""
+    try:
+        return office_calendar().publicity_end(starts_on, year_settings(year).results_min_workdays)
+    except CalendarYearMissing as exc:
+        raise ActionRefused(str(exc)) from exc
+
+
 def post_results(actor: Membership, year: int, *, starts_on: dt.date, today: dt.date | None = None) -> ResultsPublicity:
     """The results publicity, posted once, after the meeting closed; it runs on the platform's public page at least
     the year's minimum of working days (R21) from its first day, which is not before the day it is posted, computed
@@ -96,11 +105,7 @@ def post_results(actor: Membership, year: int, *, starts_on: dt.date, today: dt.
         )
     if Candidate.objects.filter(year=year, tie_at_cap=True).exists():
         raise ActionRefused("有申报人在通过率边界并列，请评委会办公室先按规定确定后再公示")
-    days = year_settings(year).results_min_workdays
-    try:
-        end = office_calendar().publicity_end(starts_on, days)
-    except CalendarYearMissing as exc:
-        raise ActionRefused(str(exc)) from exc
+    end = publicity_end(year, starts_on)
     names = recommended(year)
     if not names:
         raise ActionRefused("没有需要公示的评审通过人员")
@@ -148,10 +153,11 @@ def record_objection(
         publicity = entry.publicity
         if publicity.confirmed_at is not None:
             raise ActionRefused("评审结果已确认备案，不再受理异议")
-        if not publicity.starts_on <= received_on <= publicity.earliest_end:
-            raise ActionRefused(
-                f"公示期为{zh_date(publicity.starts_on)}至{zh_date(publicity.earliest_end)}，该日期不在公示期内"
-            )
+        if entry.status in (ResultEntry.Status.REVOTE, ResultEntry.Status.REVOTE_FAILED):
+            raise ActionRefused(f"{entry.name}不在公示名单中（{entry.get_status_display()}），不受理异议")
+        # A name re-posted after its re-vote (R27) is objected to within its own period.
+        if not entry.starts_on <= received_on <= entry.ends_on:
+            raise ActionRefused(f"公示期为{zh_date(entry.starts_on)}至{zh_date(entry.ends_on)}，该日期不在公示期内")
         objection = Objection.objects.create(
             entry=entry, received_on=received_on, content=content, contact=contact, recorded_by=actor.user
         )
@@ -159,11 +165,22 @@ def record_objection(
     return objection
 
 
-def handle_objection(actor: Membership, objection_id: int, *, upheld: bool, handling: str) -> Objection:
-    """The office's finding on an objection; an upheld one takes the name off the results."""
+def handle_objection(
+    actor: Membership,
+    objection_id: int,
+    *,
+    upheld: bool,
+    handling: str,
+    finding: str = Objection.Finding.CANCEL,
+) -> Objection:
+    """The office's finding on an objection. An upheld one takes the name off the results (取消), or, when it showed
+    the vote on that candidate flawed (a recusal missed, say), voids the vote (重新表决): the candidate is voted on at
+    a later sitting of the same meeting (R27) and, passed within the cap, re-posted with a period of its own."""
     _office(actor)
     if not handling.strip():
         raise ActionRefused("请填写核查处理情况")
+    if upheld and finding not in Objection.Finding.values:
+        raise ActionRefused("请选择异议成立后的处理：取消或重新表决")
     with transaction.atomic():
         objection = (
             Objection.objects.select_for_update().select_related("entry__publicity").filter(pk=objection_id).first()
@@ -174,15 +191,93 @@ def handle_objection(actor: Membership, objection_id: int, *, upheld: bool, hand
             raise ActionRefused("评审结果已确认备案")
         if objection.handled_at is not None:
             raise ActionRefused("该异议已处理")
+        entry = ResultEntry.objects.select_for_update().select_related("publicity").get(pk=objection.entry_id)
+        revote = upheld and finding == Objection.Finding.REVOTE
+        if revote and entry.status != ResultEntry.Status.PUBLICISED:
+            raise ActionRefused(f"{entry.name}已不在公示名单中（{entry.get_status_display()}），不能重新表决")
         objection.upheld, objection.handling = upheld, handling
+        objection.finding = finding if upheld else ""
         objection.handled_by, objection.handled_at = actor.user, timezone.now()
         objection.save()
-        entry = objection.entry
-        if upheld:
+        if revote:
+            candidate = Candidate.objects.filter(application_id=entry.application_id).first()
+            if entry.way != "evaluation" or candidate is None:
+                raise ActionRefused("认定结论不经评委会表决，不能重新表决")
+            void_vote(actor, candidate.pk)  # the evaluation's event before the case's (the trail's lock)
+            entry.status = ResultEntry.Status.REVOTE
+            entry.save(update_fields=["status"])
+        elif upheld and entry.status != ResultEntry.Status.REVOTE_FAILED:  # a second objection on a name off
             entry.status = ResultEntry.Status.CANCELLED
             entry.save(update_fields=["status"])
-        record_event(entry.application, actor, "results_objection_handled", reason=handling, payload={"upheld": upheld})
+        record_event(
+            entry.application,
+            actor,
+            "results_objection_handled",
+            reason=handling,
+            payload={"upheld": upheld, "finding": objection.finding},
+        )
     return objection
+
+
+def revoted(year: int) -> list[tuple[ResultEntry, Candidate]]:
+    """The names whose vote an objection upheld voided (R27) and whose re-vote has closed: each waits for its
+    supplementary publicity (passed within the cap) or to be taken off (not passed)."""
+    meeting = Meeting.objects.filter(year=year).first()
+    if meeting is None or meeting.status != Meeting.Status.CLOSED:
+        return []
+    not_held = {c.pk for c in vote_not_held(year, meeting)}
+    out = []
+    for entry in (
+        ResultEntry.objects.filter(publicity__year=year, status=ResultEntry.Status.REVOTE)
+        .select_related("application__evaluation_candidate")
+        .order_by("number", "pk")
+    ):
+        candidate = entry.application.evaluation_candidate
+        if candidate.passed_vote is not None and candidate.pk not in not_held:
+            out.append((entry, candidate))
+    return out
+
+
+def post_revote(actor: Membership, year: int, *, starts_on: dt.date, today: dt.date | None = None) -> int:
+    """After the re-vote closed (R27): a name passed within the group's cap returns to the publicity with a period of
+    its own, of the year's length in working days (补充公示); one not passed stays off and ends not granted at the
+    confirmation. Its start is the office's choice, as the publicity's (not before today). Returns how many names
+    were re-posted."""
+    _office(actor)
+    today = today or clock.today()
+    if starts_on < today:
+        raise ActionRefused(f"补充公示开始日期不能早于今天（{zh_date(today)}）")
+    with transaction.atomic():
+        publicity = ResultsPublicity.objects.select_for_update().filter(year=year).first()
+        if publicity is None:
+            raise ActionRefused("评审结果尚未公示")
+        if publicity.confirmed_at is not None:
+            raise ActionRefused("该年度评审结果已确认备案")
+        done = revoted(year)
+        if not done:
+            raise ActionRefused("没有已重新表决、待补充公示的人员：须先在评审会议再次开会时重新表决并宣布表决结束")
+        if any(c.tie_at_cap for _, c in done):
+            raise ActionRefused("有申报人在通过率边界并列，请评委会办公室先按规定确定后再补充公示")
+        end = publicity_end(year, starts_on)
+        posted = 0
+        for entry, candidate in done:
+            if candidate.passed_vote and candidate.within_cap:
+                entry.status, entry.posted_on, entry.earliest_end = ResultEntry.Status.PUBLICISED, starts_on, end
+                posted += 1
+            else:
+                entry.status = ResultEntry.Status.REVOTE_FAILED
+            entry.save(update_fields=["status", "posted_on", "earliest_end"])
+        for entry, _candidate in done:  # entries first, then the events (the trail's lock)
+            if entry.status == ResultEntry.Status.PUBLICISED:
+                record_event(
+                    entry.application,
+                    actor,
+                    "results_publicity",
+                    payload={"starts_on": starts_on.isoformat(), "end": end.isoformat(), "revote": True},
+                )
+            else:
+                record_event(entry.application, actor, "results_revote_failed")
+    return posted
 
 
 def _new_code() -> str:
@@ -215,6 +310,19 @@ def confirm_results(actor: Membership, year: int, *, filing_document: str, today
         pending = Objection.objects.filter(entry__publicity=publicity, handled_at__isnull=True).count()
         if pending:
             raise ActionRefused(f"有{pending}件异议尚未处理")
+        revote = publicity.entries.filter(status=ResultEntry.Status.REVOTE).order_by("number", "pk")
+        if revote:  # R27: the re-vote's result, and its own publicity, decide these names
+            raise ActionRefused(
+                "以下人员因异议成立须重新表决，尚未完成重新表决或补充公示：" + "、".join(e.name for e in revote)
+            )
+        running = publicity.entries.filter(status=ResultEntry.Status.PUBLICISED, earliest_end__gte=today).order_by(
+            "number", "pk"
+        )
+        if running:
+            raise ActionRefused(
+                "以下人员的补充公示期未满，期满后方可确认："
+                + "、".join(f"{e.name}（{zh_date(e.ends_on)}期满）" for e in running)
+            )
         committee = pack_for_year(year).param("committee_name").value
         entries = {e.application_id: e for e in publicity.entries.select_for_update().order_by("pk")}
         issued = 0

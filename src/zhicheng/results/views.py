@@ -53,6 +53,11 @@ def office(request: HttpRequest) -> HttpResponse:
                 else ResultEntry.objects.none(),
                 PAGE_SIZE,
             ).get_page(request.GET.get("page")),
+            # R27: the names whose vote was voided, and of those the ones whose re-vote has closed.
+            "revote": publicity.entries.filter(status=ResultEntry.Status.REVOTE).order_by("number", "pk")
+            if publicity
+            else [],
+            "revoted": [e.pk for e, _ in services.revoted(year)] if publicity else [],
             "objections": Objection.objects.filter(entry__publicity=publicity).select_related("entry")
             if publicity
             else [],
@@ -85,13 +90,24 @@ def office_action(request: HttpRequest, what: str) -> HttpResponse:
             )
             messages.success(request, "异议已登记")
         elif what == "handle":
+            # "yes" is 异议成立，取消 as before; "revote" is 异议成立，重新表决 (R27).
+            finding = post.get("upheld", "no")
             services.handle_objection(
                 actor,
                 posted_int(post, "objection", "异议"),
-                upheld=post.get("upheld") == "yes",
+                upheld=finding in ("yes", "revote"),
                 handling=post.get("handling", ""),
+                finding=Objection.Finding.REVOTE if finding == "revote" else Objection.Finding.CANCEL,
             )
-            messages.success(request, "异议处理情况已记录")
+            messages.success(
+                request,
+                "异议处理情况已记录；该人员的表决已作废，请在评审会议页安排再次开会重新表决"
+                if finding == "revote"
+                else "异议处理情况已记录",
+            )
+        elif what == "revote":
+            posted = services.post_revote(actor, year, starts_on=posted_date(post, "starts_on", "补充公示开始日期"))
+            messages.success(request, f"重新表决结果已处理，补充公示{posted}人")
         elif what == "confirm":
             issued = services.confirm_results(actor, year, filing_document=post.get("filing_document", ""))
             messages.success(request, f"评审结果已确认备案，发放证书{issued}份")
@@ -114,7 +130,10 @@ def public(request: HttpRequest, year: int) -> HttpResponse:
         "results/public.html",
         {
             "publicity": publicity,
-            "entries": publicity.entries.exclude(status=ResultEntry.Status.CANCELLED),
+            # Neither a name taken off nor one waiting for its re-vote (R27); a re-posted one from its own first day.
+            "entries": publicity.entries.filter(
+                status__in=[ResultEntry.Status.PUBLICISED, ResultEntry.Status.GRANTED]
+            ).exclude(posted_on__gt=clock.today()),
             "committee": pack.param("committee_name").value,
             "min_days": year_settings(year).results_min_workdays,
             "contact": pack.param("committee_office_contact").value,
