@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.db import models
 
 from zhicheng.accounts.models import Organisation
@@ -16,9 +16,10 @@ from zhicheng.accounts.roles import Role
 from zhicheng.policy.facts import DOCUMENT_NUMBER_MAX, ORGANISATION_NAME_MAX
 
 
-def private_storage() -> FileSystemStorage:
-    # Files live outside any URL: they are read back only through the permission-checked view.
-    return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+def private_storage() -> Storage:
+    # Files live outside any URL: they are read back only through the permission-checked view. A callable, so that
+    # the migration names this function and not the storage settings.py chose (a directory or a bucket).
+    return storages["evidence"]
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
