@@ -9,6 +9,7 @@ import http.server
 import itertools
 import json
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -156,6 +157,37 @@ def test_readyz_writes_through_the_bucket_and_fails_when_it_is_down(
     with override_settings(STORAGES=_bucket_storage(nowhere, bucket), MEDIA_ROOT=tmp_path / "media"):
         response = Client().get("/readyz")
     assert (response.status_code, response.content) == (503, b"file store not writable\n")
+
+
+# ── sessions, sign-in pauses, the cache ──────────────────────────────────────────────────────────────────
+
+
+def test_nothing_that_must_be_shared_is_kept_in_a_process() -> None:
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
+
+
+def _redis_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379")
+def test_with_zhicheng_redis_url_two_processes_share_the_cache() -> None:
+    key = f"shared-{uuid.uuid4().hex}"
+    code = (
+        "import sys, django; django.setup(); from django.conf import settings; from django.core.cache import cache;"
+        "print(settings.CACHES['default']['BACKEND']);"
+        "cache.set(sys.argv[1], 'from one', 30) if sys.argv[2] == 'set' else print(cache.get(sys.argv[1]))"
+    )
+    env = _env(ZHICHENG_VAR_DIR=str(ROOT / "var"), ZHICHENG_REDIS_URL="redis://127.0.0.1:6379/15")
+    one = subprocess.run([sys.executable, "-c", code, key, "set"], env=env, capture_output=True, text=True)
+    two = subprocess.run([sys.executable, "-c", code, key, "get"], env=env, capture_output=True, text=True)
+    assert one.stdout.splitlines() == ["django.core.cache.backends.redis.RedisCache"], one.stderr
+    assert two.stdout.splitlines()[-1] == "from one", two.stderr
 
 
 # ── two application servers ──────────────────────────────────────────────────────────────────────────────────
