@@ -18,6 +18,10 @@ ZHICHENG_HTTPS       "1" behind the HTTPS reverse proxy: secure cookies, HSTS, t
 ZHICHENG_STATIC_COLLECTED  "1" when the static files were collected (`make serve` does it): the application serves
                      their compressed copies under hashed names with long cache headers (WhiteNoise)
 ZHICHENG_STATIC_ROOT where collectstatic puts them (var/static by default)
+ZHICHENG_S3_BUCKET   keep uploaded evidence in this S3-compatible bucket instead of ZHICHENG_MEDIA_ROOT, with
+                     ZHICHENG_S3_ENDPOINT_URL, ZHICHENG_S3_REGION, ZHICHENG_S3_ACCESS_KEY, ZHICHENG_S3_SECRET_KEY (or
+                     the standard AWS_* names); private objects, read back only through the platform (docs/deploy.md)
+ZHICHENG_REDIS_URL   redis://… for Django's cache, shared by every application server (docs/deploy.md)
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -185,6 +190,21 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no one but the owner sees an authenticat
 # Wrong codes slow the next try down, doubling each time (django-otp's throttling).
 OTP_TOTP_THROTTLE_FACTOR = 1
 
+# Nothing a second application server must see lives in one process's memory (docs/deploy.md, "Several
+# application servers"): sessions are rows in the database, as are axes' failed sign-ins and django-otp's
+# throttle, and the locks are the database's (select_for_update). The cache holds nothing that must be shared
+# today; with ZHICHENG_REDIS_URL it is Redis, shared by every server, so that whatever is cached later is too.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+REDIS_URL = os.environ.get("ZHICHENG_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "zhicheng"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Sessions end after 30 minutes without activity.
 SESSION_COOKIE_AGE = int(os.environ.get("ZHICHENG_SESSION_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -228,7 +248,7 @@ STATIC_ROOT = Path(os.environ.get("ZHICHENG_STATIC_ROOT", VAR_DIR / "static"))
 # browsers keep for a year, gzip and brotli made once at collection. Hashed names only when collected: without the
 # manifest every {% static %} would fail, and a stale one would name files runserver cannot find.
 STATIC_COLLECTED = os.environ.get("ZHICHENG_STATIC_COLLECTED", "") == "1"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -247,6 +267,32 @@ if STATIC_COLLECTED:
 
 # Evidence files: private storage, served only through a permission check (never a public URL).
 MEDIA_ROOT = Path(os.environ.get("ZHICHENG_MEDIA_ROOT", VAR_DIR / "evidence"))
+# Several application servers must see the same files: a bucket when one is named (docs/deploy.md, "Object
+# storage"), else the file system under MEDIA_ROOT (shared between servers only if it is a shared mount).
+S3_BUCKET = os.environ.get("ZHICHENG_S3_BUCKET", "")
+if S3_BUCKET:
+    from botocore.config import Config as _BotoConfig
+
+    _s3 = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("ZHICHENG_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("ZHICHENG_S3_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None,
+        # Evidence is never public: private objects, and no URL a browser could be sent to (the view streams).
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+        # A store that does not answer must make /readyz say so within the balancer's probe, not after boto's
+        # minutes of retries.
+        "client_config": _BotoConfig(connect_timeout=3, read_timeout=10, retries={"max_attempts": 2}),
+    }
+    # Without ZHICHENG_ names boto3 finds the keys itself (AWS_ACCESS_KEY_ID …, a profile, an instance role).
+    if os.environ.get("ZHICHENG_S3_ACCESS_KEY"):
+        _s3["access_key"] = os.environ["ZHICHENG_S3_ACCESS_KEY"]
+        _s3["secret_key"] = os.environ.get("ZHICHENG_S3_SECRET_KEY", "")
+    STORAGES["evidence"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3}
+else:
+    # No location: the storage follows MEDIA_ROOT, also when a test overrides it.
+    STORAGES["evidence"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 EVIDENCE_MAX_BYTES = int(os.environ.get("ZHICHENG_EVIDENCE_MAX_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -196,6 +197,60 @@ def test_a_backup_restores_into_an_empty_database_and_proves_itself(demo: Demo, 
     assert "未通过  审计记录链校验失败" in keyless.stdout and "ZHICHENG_AUDIT_KEY 与备份时相同" in keyless.stdout
     assert "身份证号码无法解密：请确认 ZHICHENG_FIELD_KEY" in keyless.stdout
     assert demo.server.rows(demo.scratch) == demo.server.rows(demo.source)
+
+
+@on_postgresql
+def test_with_the_evidence_in_a_bucket_the_backup_is_the_database_and_the_restore_proves_the_objects(
+    demo: Demo, tmp_path: Path
+) -> None:
+    """The demo's evidence moved into a bucket of moto's S3 server as docs/deploy.md says (the same names): the
+    backup holds the database only and says who keeps the bucket; the restore leaves the bucket alone and opens
+    every evidence row's object; an object gone from the bucket is named."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    moto.start()
+    try:
+        keys = {"ZHICHENG_S3_ACCESS_KEY": "testing", "ZHICHENG_S3_SECRET_KEY": "testing"}
+        bucket = {"ZHICHENG_S3_BUCKET": "evidence", "ZHICHENG_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}", **keys}
+        bucket["ZHICHENG_S3_REGION"] = "us-east-1"
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=bucket["ZHICHENG_S3_ENDPOINT_URL"],
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name="us-east-1",
+        )
+        s3.create_bucket(Bucket="evidence")
+        for path in demo.media.rglob("*"):
+            if path.is_file():
+                s3.upload_file(str(path), "evidence", path.relative_to(demo.media).as_posix())
+        empty = tmp_path / "no-evidence-here"
+        target = tmp_path / "backup"
+        done = _run(ZHICHENG, "backup", str(target), env=demo.env(demo.source, empty, **bucket))
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "证明材料在对象存储桶 evidence 中，未复制到备份" in done.stdout and "versioning" in done.stdout
+        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["evidence_bucket"] == "evidence"
+        assert [f["path"] for f in manifest["files"]] == ["database.dump"]
+
+        demo.server.create(demo.scratch)
+        env = demo.env(demo.scratch, empty, **bucket)
+        restored = _run(ZHICHENG, "restore", str(target), env=env)
+        assert restored.returncode == 0, restored.stdout + restored.stderr
+        assert "证明材料仍在对象存储桶 evidence 中" in restored.stdout
+        assert "每个文件都能打开，校验值与记录相符" in restored.stdout and not empty.exists()
+
+        gone = next(iter(demo.server.evidence(demo.scratch)))
+        s3.delete_object(Bucket="evidence", Key=gone)
+        again = _run(ZHICHENG, "restore", str(target), "--replace", env=env)
+        assert again.returncode == 1 and f"（{gone}）无法打开" in again.stdout, again.stdout + again.stderr
+    finally:
+        moto.stop()
 
 
 @on_postgresql

@@ -306,35 +306,43 @@ def server_database(tmp_path: Path) -> Iterator[str]:
     yield url
 
 
+def start_gunicorn(log: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn with one worker on a free port, in this environment, once its /healthz answers: the process and
+    its base URL (the caller stops it)."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "gunicorn", "-c", "python:zhicheng.serving.gunicorn_conf", "zhicheng.wsgi"]
+    environment = _env(ZHICHENG_BIND=f"127.0.0.1:{port}", ZHICHENG_WORKERS="1", **env)
+    with log.open("wb") as out:
+        server = subprocess.Popen(cmd, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if _get(f"{base}/healthz")[0] == 200:
+                return server, base
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.terminate()
+            server.wait(timeout=30)
+            raise AssertionError(log.read_text(encoding="utf-8"))
+        time.sleep(0.2)
+
+
 @pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_gunicorn_serves_a_page_and_the_compressed_static_files(
     tmp_path: Path, collected: Path, server_database: str
 ) -> None:
-    port = _free_port()
     log = tmp_path / "gunicorn.log"
-    env = _env(
+    server, base = start_gunicorn(
+        log,
         DATABASE_URL=server_database,
         ZHICHENG_VAR_DIR=str(tmp_path),
         ZHICHENG_STATIC_COLLECTED="1",
         ZHICHENG_STATIC_ROOT=str(collected),
-        ZHICHENG_BIND=f"127.0.0.1:{port}",
-        ZHICHENG_WORKERS="1",
     )
-    cmd = [sys.executable, "-m", "gunicorn", "-c", "python:zhicheng.serving.gunicorn_conf", "zhicheng.wsgi"]
-    with log.open("wb") as out:
-        server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
-            time.sleep(0.2)
         assert _get(f"{base}/readyz")[:1] == (200,)
 
         status, headers, body = _get(f"{base}/login/", **{HEADER: "served-page-1"})

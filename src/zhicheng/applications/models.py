@@ -5,20 +5,41 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePosixPath
-from typing import ClassVar
+from typing import Any, ClassVar, cast
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 from zhicheng.accounts.models import Organisation
 from zhicheng.accounts.roles import Role
 from zhicheng.policy.facts import DOCUMENT_NUMBER_MAX, ORGANISATION_NAME_MAX
 
 
-def private_storage() -> FileSystemStorage:
-    # Files live outside any URL: they are read back only through the permission-checked view.
-    return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+class _EvidenceStorage(LazyObject):  # type: ignore[type-arg]
+    """STORAGES["evidence"], looked up when first used: the field keeps this one object from import on, and a
+    test that names another store (override_settings) must reach the field too."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["evidence"]
+
+
+evidence_storage = _EvidenceStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting == "STORAGES":
+        evidence_storage._wrapped = empty  # type: ignore[assignment]
+
+
+def private_storage() -> Storage:
+    # Files live outside any URL: they are read back only through the permission-checked view. A callable, so that
+    # the migration names this function and not the storage settings.py chose (a directory or a bucket).
+    return cast(Storage, evidence_storage)
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

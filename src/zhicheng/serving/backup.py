@@ -1,6 +1,9 @@
 """`zhicheng backup DIR` and `zhicheng restore DIR`: the PostgreSQL database (pg_dump's custom format), every file of
 the evidence store (MEDIA_ROOT) and a manifest with each file's SHA-256, restored and then proved: the audit chain,
 every evidence file against the hash its row keeps, and the tables' row counts against the backup's (docs/deploy.md).
+With the evidence in an object store (ZHICHENG_S3_BUCKET) a backup holds the database only: the bucket is kept by the
+object store's own versioning and replication, which the output and docs/deploy.md say; a restore then proves that
+every evidence row still finds its object.
 
 A backup is refused rather than half made: on SQLite, into a directory that holds anything, or when pg_dump fails
 (what was written is removed, so that no partial directory is taken for a backup). A restore checks every checksum
@@ -26,7 +29,7 @@ from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
-from zhicheng.applications.models import Evidence
+from zhicheng.applications.models import Evidence, private_storage
 from zhicheng.audit import trail
 from zhicheng.audit.models import AuditHead
 from zhicheng.evaluation.models import Minutes
@@ -38,6 +41,12 @@ DUMP = "database.dump"
 FILES = "files"  # the evidence store's copy, the same tree as under MEDIA_ROOT
 BEIJING = ZoneInfo("Asia/Shanghai")
 FORMAT = 1
+
+
+def bucket() -> str | None:
+    """The object store's bucket that holds the evidence, or None when it lies under MEDIA_ROOT."""
+    name = getattr(private_storage(), "bucket_name", None)
+    return str(name) if name else None
 
 
 class Refused(Exception):
@@ -198,8 +207,11 @@ def _write_backup(target: Path, db: dict[str, Any], out: TextIO) -> None:
         _run(["pg_dump", "-Fc", "--snapshot", snapshot, "-f", str(target / DUMP)], env, "数据库导出 (pg_dump)")
         state = _state()
     # The files after the dump: a row in the dump always finds its file (evidence files are only ever added).
+    # Copying a bucket object by object would be slow, and no better than the store's own versioning and
+    # replication, which keep every version where the evidence already is.
+    in_bucket = bucket()
     media = Path(settings.MEDIA_ROOT)
-    for source in _tree(media):
+    for source in [] if in_bucket else _tree(media):
         copy = target / FILES / source.relative_to(media)
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, copy)
@@ -212,6 +224,7 @@ def _write_backup(target: Path, db: dict[str, Any], out: TextIO) -> None:
         "created_at": dt.datetime.now(BEIJING).isoformat(timespec="seconds"),
         "platform_version": metadata.version("zhicheng"),
         "database": db["NAME"],
+        "evidence_bucket": in_bucket,
         **state,
         "files": files,
     }
@@ -224,6 +237,12 @@ def _write_backup(target: Path, db: dict[str, Any], out: TextIO) -> None:
         f"  审计记录 {state['audit']['entries']} 条，链头 {state['audit']['head'] or '（无记录）'}\n"
         f"  清单与校验值：{target / MANIFEST}\n"
     )
+    if in_bucket:
+        out.write(
+            f"  证明材料在对象存储桶 {in_bucket} 中，未复制到备份：由对象存储自身的版本控制和复制保存（docs/deploy.md）\n"
+            f"  The evidence is in the bucket {in_bucket} and not in this backup: keep it with the object store's\n"
+            "  own versioning and replication.\n"
+        )
 
 
 # ── restore ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -284,7 +303,8 @@ def _restore(source: Path, db: dict[str, Any], *, replace: bool, out: TextIO) ->
             f"数据库 {db['NAME']} 已有 {len(tables)} 张表：恢复会替换其全部数据，确认后加 --replace 再运行。\n"
             f"The database {db['NAME']} has tables; add --replace to drop them and restore the backup."
         )
-    if _has_anything(media) and not replace:
+    in_bucket = manifest.get("evidence_bucket")
+    if not in_bucket and _has_anything(media) and not replace:
         raise Refused(
             f"证明材料目录 {media} 不为空：恢复会替换其中的文件，确认后加 --replace 再运行。\n"
             f"MEDIA_ROOT {media} is not empty; add --replace to replace its files."
@@ -311,7 +331,7 @@ def _restore(source: Path, db: dict[str, Any], *, replace: bool, out: TextIO) ->
             _pg_env(db),
             "数据库恢复 (pg_restore)",
         )
-        if media.is_dir():
+        if media.is_dir() and not in_bucket:
             _empty(media)
         for entry in stored:
             copy = media / entry["path"].removeprefix(f"{FILES}/")
@@ -322,7 +342,10 @@ def _restore(source: Path, db: dict[str, Any], *, replace: bool, out: TextIO) ->
             f"{exc}\n数据库 {db['NAME']} 和目录 {media} 现在只有部分数据：排除原因后加 --replace 重新恢复。\n"
             "The restore stopped part way; fix the cause and run it again with --replace."
         ) from exc
-    out.write(f"已恢复数据库 {db['NAME']} 和证明材料文件 {len(stored)} 个（{media}），正在核验……\n")
+    if in_bucket:
+        out.write(f"已恢复数据库 {db['NAME']}；证明材料仍在对象存储桶 {in_bucket} 中，正在核验……\n")
+    else:
+        out.write(f"已恢复数据库 {db['NAME']} 和证明材料文件 {len(stored)} 个（{media}），正在核验……\n")
     return verify_restored(manifest)
 
 
@@ -349,7 +372,7 @@ def verify_restored(manifest: dict[str, Any]) -> Outcome:
         try:
             with evidence.file.open("rb") as f:
                 digest = hashlib.file_digest(f, "sha256").hexdigest()
-        except OSError:
+        except Exception:  # a disk's OSError, an object store's client error for a missing object
             unreadable.append(f"证明材料 #{evidence.pk}（{evidence.file.name}）无法打开")
             continue
         if digest != evidence.sha256:

@@ -21,6 +21,7 @@ from django.core import checks
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
+from zhicheng.applications.models import private_storage
 from zhicheng.policy.calendar import CalendarYearMissing
 from zhicheng.policy.pack import PackError, pack_for_year
 from zhicheng.round.calendar import office_calendar
@@ -147,11 +148,13 @@ def database() -> Iterator[Finding]:
 
 
 def file_store() -> Iterator[Finding]:
+    bucket = getattr(private_storage(), "bucket_name", None)
+    where = f"对象存储桶 {bucket}" if bucket else str(settings.MEDIA_ROOT)
     problem = store_problem()
     if problem:
-        yield _fail(f"材料文件存储不可用（{settings.MEDIA_ROOT}）：{problem}")
+        yield _fail(f"材料文件存储不可用（{where}）：{problem}")
     else:
-        yield _pass(f"材料文件存储可写可读（{settings.MEDIA_ROOT}）")
+        yield _pass(f"材料文件存储可写可读（{where}）")
 
 
 def static_files() -> Iterator[Finding]:
