@@ -182,3 +182,63 @@ def test_R27_the_office_chooses_the_finding_on_the_pages(voted: dict[str, Any], 
     settings.ZHICHENG_TODAY = SITTING.isoformat()
     office.post("/evaluation/do/sit_again/", {"held_on": SITTING.isoformat()})
     assert Meeting.objects.get(year=2023).status == Meeting.Status.PREPARING
+
+
+def test_R27_a_second_objection_on_a_name_waiting_for_its_re_vote_waits_too(voted: dict[str, Any]) -> None:  # noqa: F811
+    """Taken off while its vote is void, the name would still be put to a later sitting: the second objection is
+    handled after the re-vote, and the results are not confirmed before."""
+    office = voted["cases"].office
+    _a1, a2 = _posted(voted)
+    second = results.record_objection(office, a2.pk, content="业绩证明系伪造", received_on=END)
+    _revote_upheld(voted, a2)
+    with pytest.raises(ActionRefused, match="正待重新表决：请在重新表决并补充公示后再处理本异议"):
+        results.handle_objection(office, second.pk, upheld=True, handling="属实", finding=Objection.Finding.CANCEL)
+    second.refresh_from_db()
+    a2.refresh_from_db()
+    assert second.handled_at is None and a2.status == ResultEntry.Status.REVOTE
+    assert [c.pk for c in vote_not_held(2023, Meeting.objects.get(year=2023))] == [voted["candidates"]["a2"].pk]
+
+
+def test_R27_a_re_vote_not_passed_leaves_its_place_to_the_next_passer_posted_with_the_same_period(
+    world: Any,
+) -> None:
+    """a1, a2, a3 all pass the vote; the pass rate of 2/3 keeps a1 and a2 (5c). a2's vote is voided and a2 does not
+    pass the re-vote: the group's second place is a3's, posted in the supplementary publicity and granted."""
+    from tests.platform.test_evaluation import Spec, accepted, expert, meeting_with, one_group, sheet
+    from zhicheng.accounts.models import Organisation
+    from zhicheng.accounts.roles import OrgKind, Role
+    from zhicheng.evaluation.scoring import submit_score
+    from zhicheng.round.year import year_settings
+
+    cases = accepted(world, [Spec("a1"), Spec("a2"), Spec("a3")])
+    experts = [expert(world, cases.office, f"e{i}") for i in range(1, 4)]
+    one_group(cases, [e for _, e in experts])
+    cs = {u: Candidate.objects.get(application=cases.by_user[u]) for u in ("a1", "a2", "a3")}
+    for member, _ in experts:
+        for u, c in cs.items():
+            submit_score(member, c.pk, **sheet(defence={"a1": 25, "a2": 22, "a3": 19}[u]))
+    row = year_settings(2023)
+    row.pass_rates = {"default": 0.67}
+    row.save()
+    meeting_with(cases.office, [e for _, e in experts])
+    for member, _ in experts:
+        for c in cs.values():
+            cast_ballot(member, 2023, c.pk, "for")
+    city_hr = world.person("cityhr", Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU))
+    everyone = {"cases": cases, "experts": experts, "candidates": cs, "city_hr": city_hr}
+    _a1, a2 = _posted(everyone)
+    assert "申报人a3" not in public_page()  # beyond the group's cap
+    _revote_upheld(everyone, a2)
+    _sit_again(everyone)
+    for member, _ in experts:
+        cast_ballot(member, 2023, cs["a2"].pk, "against")
+    close_meeting(cases.office, 2023)
+    assert results.post_revote(cases.office, 2023, starts_on=RE_START, today=RE_START) == 1
+    a3 = ResultEntry.objects.get(application=cases.by_user["a3"])
+    assert (a3.status, a3.posted_on, a3.earliest_end, a3.number) == (ResultEntry.Status.PUBLICISED, RE_START, RE_END, 3)
+    assert "申报人a3" in public_page()
+    with pytest.raises(ActionRefused, match="申报人a3"):
+        results.confirm_results(city_hr, 2023, filing_document=DOC, today=RE_END)
+    assert results.confirm_results(city_hr, 2023, filing_document=DOC, today=RE_END + dt.timedelta(days=1)) == 2
+    assert Application.objects.get(pk=cases.by_user["a3"].pk).state == State.GRANTED
+    assert Application.objects.get(pk=cases.by_user["a2"].pk).state == State.NOT_GRANTED

@@ -193,6 +193,13 @@ def handle_objection(
             raise ActionRefused("该异议已处理")
         entry = ResultEntry.objects.select_for_update().select_related("publicity").get(pk=objection.entry_id)
         revote = upheld and finding == Objection.Finding.REVOTE
+        if upheld and not revote and entry.status == ResultEntry.Status.REVOTE:
+            # Taken off now, the name would still wait for its re-vote at a later sitting: the objection is handled
+            # once the re-vote has closed (confirmation waits for every objection).
+            raise ActionRefused(
+                f"{entry.name}的表决已因公示异议作废、正待重新表决：请在重新表决并补充公示后再处理本异议"
+                "（重新表决未通过的不再列入名单）"
+            )
         if revote and entry.status != ResultEntry.Status.PUBLICISED:
             raise ActionRefused(f"{entry.name}已不在公示名单中（{entry.get_status_display()}），不能重新表决")
         objection.upheld, objection.handling = upheld, handling
@@ -267,6 +274,33 @@ def post_revote(actor: Membership, year: int, *, starts_on: dt.date, today: dt.d
             else:
                 entry.status = ResultEntry.Status.REVOTE_FAILED
             entry.save(update_fields=["status", "posted_on", "earliest_end"])
+        # A re-vote not passed leaves its place in the group's pass rate to the next passer by score (the caps were
+        # recomputed when the vote was voided): never posted before, that name is posted now, with the same period.
+        listed = set(ResultEntry.objects.filter(publicity=publicity).values_list("application_id", flat=True))
+        number = ResultEntry.objects.filter(publicity=publicity).count()
+        moved_in = [app for app, way in recommended(year) if way == "evaluation" and app.pk not in listed]
+        for app in moved_in:
+            number += 1
+            ResultEntry.objects.create(
+                publicity=publicity,
+                application=app,
+                number=number,
+                name=applicant_name(app),
+                employer_name=app.employer.name,
+                level=app.level,
+                specialty_name=app.specialty_name,
+                way="evaluation",
+                posted_on=starts_on,
+                earliest_end=end,
+            )
+            posted += 1
+        for app in moved_in:
+            record_event(
+                app,
+                actor,
+                "results_publicity",
+                payload={"starts_on": starts_on.isoformat(), "end": end.isoformat(), "revote": True},
+            )
         for entry, _candidate in done:  # entries first, then the events (the trail's lock)
             if entry.status == ResultEntry.Status.PUBLICISED:
                 record_event(
