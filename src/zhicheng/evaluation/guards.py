@@ -81,7 +81,9 @@ def year_meeting(year: int, *, lock: bool = True) -> Meeting:
 def vote_begun(year: int) -> bool:
     """From the first opening on, a later sitting (R27) included: the meeting back in preparation for the votes not
     held still has the committee, the panels and the recusals the votes already held were cast under."""
-    return milestones.reached(year, milestones.MEETING_OPENED)
+    if milestones.reached(year, milestones.MEETING_OPENED):
+        return True
+    return Meeting.objects.filter(year=year).exclude(status=Meeting.Status.PREPARING).exists()
 
 
 def before_the_vote(year: int) -> None:
