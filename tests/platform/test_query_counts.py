@@ -284,6 +284,10 @@ def test_the_channels_office_and_results_pages_take_as_many_queries_for_1000_cas
     large = counts(s)
     assert all(c < 60 for c in large.values()), large
     assert large == small
+    # The proposed results are read a page at a time, as the channels' and the office's lists are.
+    proposed = client_for(s.office).get("/results/").content.decode().split('data-testid="recommended"', 1)[1]
+    assert proposed.split("</table>", 1)[0].count("<tr><td>") == 50
+    assert "第1页，共" in proposed
 
 
 def test_the_results_pages_after_the_publicity_take_as_many_queries_for_1000_cases_as_for_10(world: World) -> None:
@@ -297,3 +301,6 @@ def test_the_results_pages_after_the_publicity_take_as_many_queries_for_1000_cas
     large = counts(s, public=True)
     assert all(c < 60 for c in large.values()), large
     assert large == small
+    # The public list too: a page at a time, numbered on from the page before.
+    second = Client().get(f"/public/results/{YEAR}/?page=2").content.decode()
+    assert "第2页，共" in second and "<tr><td>51</td>" in second

@@ -41,9 +41,13 @@ def office(request: HttpRequest) -> HttpResponse:
             "year": year,
             "meeting": meeting,
             "publicity": publicity,
-            "recommended": [(app, way, services.applicant_name(app)) for app, way in services.recommended(year)]
-            if publicity is None
-            else [],
+            # The proposed list, a page at a time as the publicised one (a year proposes hundreds).
+            "recommended": Paginator(
+                [(app, way, services.applicant_name(app)) for app, way in services.recommended(year)]
+                if publicity is None
+                else [],
+                PAGE_SIZE,
+            ).get_page(request.GET.get("page")),
             "outside_cap": Candidate.objects.filter(year=year, passed_vote=True, within_cap=False).order_by("code"),
             "entries": publicity.entries.order_by("number", "pk") if publicity else [],
             # The publicised list, a page at a time (a year passes hundreds); the objection form names them all.
@@ -114,7 +118,10 @@ def public(request: HttpRequest, year: int) -> HttpResponse:
         "results/public.html",
         {
             "publicity": publicity,
-            "entries": publicity.entries.exclude(status=ResultEntry.Status.CANCELLED),
+            # Anyone reads it, and a year names hundreds: a page at a time, numbered on from the page before.
+            "entries": Paginator(
+                publicity.entries.exclude(status=ResultEntry.Status.CANCELLED).order_by("number", "pk"), PAGE_SIZE
+            ).get_page(request.GET.get("page")),
             "committee": pack.param("committee_name").value,
             "min_days": year_settings(year).results_min_workdays,
             "contact": pack.param("committee_office_contact").value,
