@@ -45,35 +45,52 @@ def main() -> None:
 
     Client.force_login = force_login  # type: ignore[method-assign,assignment]
 
+    def table(rows: dict[str, list[int]], label: str) -> list[str]:
+        out = []
+        for page, counts in rows.items():
+            role, url = page.split(" ", 1)
+            url = re.sub(
+                rf"/(?!{q.YEAR}/)\d+/", "/<pk>/", url
+            )  # the largest batch, the desk's case: their numbers vary by run
+            out.append(f"| `{url}` {role}{label} | " + " | ".join(str(c) for c in counts) + " |")
+        return out
+
     def measure(posted: bool, keep: Callable[[str], bool]) -> dict[str, list[int]]:
         rows: dict[str, list[int]] = {}
         with transaction.atomic():
             s = q.scene(World())
             if posted:
                 q.post_results(s)
+            pages = [(m, url) for m, urls in s.pages().items() for url in urls if keep(url)]
+            if posted:
+                pages.append((None, f"/public/results/{q.YEAR}/"))
+
+            def counts() -> dict[str, int]:
+                return {
+                    f"{m.role if m else 'public'} {url}": q.count(q.client_for(m) if m else Client(), url)
+                    for m, url in pages
+                }
+
             have = 0
             q.grow(s, 0)
-            q.counts(s, public=posted)  # the first visit fills the process's caches
+            counts()  # the first visit fills the process's caches
             for n in sizes:
                 q.grow(s, n - have)
                 have = n
-                for page, c in q.counts(s, public=posted).items():
-                    if keep(page):
-                        rows.setdefault(page, []).append(c)
-                print(f"… {n} cases measured", file=sys.stderr)
+                for page, c in counts().items():
+                    rows.setdefault(page, []).append(c)
+                # A long run shows what it has so far (5,000 cases take minutes).
+                print(f"… {n} cases measured", *table(rows, ""), sep="\n", file=sys.stderr, flush=True)
             transaction.set_rollback(True)  # the database is left as it was
         return rows
 
-    before = measure(False, lambda page: True)
-    after = measure(True, lambda page: "results" in page)
+    before = measure(False, lambda url: True)
+    after = measure(True, lambda url: "results" in url)
     print(f"Database: {connection.vendor}; cases per channel and for the results, each size added to the last.\n")
     print("| page | " + " | ".join(f"{n:,}" for n in sizes) + " |")
     print("| --- |" + " --- |" * len(sizes))
     for label, rows in (("", before), (" (after the publicity)", after)):
-        for page, counts in rows.items():
-            role, url = page.split(" ", 1)
-            url = re.sub(r"/\d+/", "/<pk>/", url)  # the largest batch, the desk's case: their numbers vary by run
-            print(f"| `{url}` {role}{label} | " + " | ".join(str(c) for c in counts) + " |")
+        print(*table(rows, label), sep="\n")
 
 
 if __name__ == "__main__":
