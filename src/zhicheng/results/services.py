@@ -22,7 +22,7 @@ from zhicheng.evaluation.outcome import failure_of
 from zhicheng.intake.models import RecognitionDecision
 from zhicheng.policy.calendar import CalendarYearMissing
 from zhicheng.policy.pack import pack_for_year
-from zhicheng.records.models import EvaluationOutcome, IntegrityRecord, Profile
+from zhicheng.records.models import EvaluationOutcome, IntegrityRecord, Profile, profile_of
 from zhicheng.records.outcomes import record_outcome
 from zhicheng.results.models import Certificate, Objection, ResultEntry, ResultsPublicity
 from zhicheng.round import clock, milestones
@@ -42,7 +42,7 @@ def _office(actor: Membership) -> None:
 
 def applicant_name(application: Application) -> str:
     """The name as the applicant gave it in the profile (the publicity and the certificate print it)."""
-    profile = Profile.objects.filter(user=application.applicant).first()
+    profile = profile_of(application.applicant)
     name = ((profile.facts.get("identity") or {}).get("name") if profile else None) or ""
     return str(name or application.applicant.get_full_name() or application.applicant)
 
@@ -53,12 +53,12 @@ def recommended(year: int) -> list[tuple[Application, str]]:
     out: list[tuple[Application, str]] = []
     for c in (
         Candidate.objects.filter(year=year, passed_vote=True, within_cap=True)
-        .select_related("application__employer", "group")
+        .select_related("application__employer", "application__applicant__profile", "group")
         .order_by("group__code", "rank_in_group", "code")
     ):
         out.append((c.application, "evaluation"))
     for d in RecognitionDecision.objects.filter(application__year=year, recognised=True).select_related(
-        "application__employer"
+        "application__employer", "application__applicant__profile"
     ):
         out.append((d.application, "recognition"))
     return out
@@ -68,7 +68,7 @@ def undecided(year: int) -> list[str]:
     """Accepted cases of the year that are neither a candidate of the evaluation nor decided by the committee (3.10,
     3.3b, 3.2.1c): the results cannot be posted or confirmed while any is left, or they would end as failures."""
     waiting = Application.objects.filter(year=year, state=State.ACCEPTED, evaluation_candidate__isnull=True)
-    return [applicant_name(app) for app in waiting.order_by("pk")]
+    return [applicant_name(app) for app in waiting.select_related("applicant__profile").order_by("pk")]
 
 
 def publicity_end(year: int, starts_on: dt.date) -> dt.date:

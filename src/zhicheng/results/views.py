@@ -41,9 +41,13 @@ def office(request: HttpRequest) -> HttpResponse:
             "year": year,
             "meeting": meeting,
             "publicity": publicity,
-            "recommended": [(app, way, services.applicant_name(app)) for app, way in services.recommended(year)]
-            if publicity is None
-            else [],
+            # The proposed list, a page at a time as the publicised one (a year proposes hundreds).
+            "recommended": Paginator(
+                [(app, way, services.applicant_name(app)) for app, way in services.recommended(year)]
+                if publicity is None
+                else [],
+                PAGE_SIZE,
+            ).get_page(request.GET.get("page")),
             "outside_cap": Candidate.objects.filter(year=year, passed_vote=True, within_cap=False).order_by("code"),
             "entries": publicity.entries.order_by("number", "pk") if publicity else [],
             # The publicised list, a page at a time (a year passes hundreds); the objection form names them all.
@@ -131,9 +135,13 @@ def public(request: HttpRequest, year: int) -> HttpResponse:
         {
             "publicity": publicity,
             # Neither a name taken off nor one waiting for its re-vote (R27); a re-posted one from its own first day.
-            "entries": publicity.entries.filter(
-                status__in=[ResultEntry.Status.PUBLICISED, ResultEntry.Status.GRANTED]
-            ).exclude(posted_on__gt=clock.today()),
+            # Anyone reads it, and a year names hundreds: a page at a time, numbered on from the page before.
+            "entries": Paginator(
+                publicity.entries.filter(status__in=[ResultEntry.Status.PUBLICISED, ResultEntry.Status.GRANTED])
+                .exclude(posted_on__gt=clock.today())
+                .order_by("number", "pk"),
+                PAGE_SIZE,
+            ).get_page(request.GET.get("page")),
             "committee": pack.param("committee_name").value,
             "min_days": year_settings(year).results_min_workdays,
             "contact": pack.param("committee_office_contact").value,
