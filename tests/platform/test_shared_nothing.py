@@ -270,8 +270,10 @@ from zhicheng.accounts.roles import Role
 from zhicheng.applications import services
 from tests.platform.conftest import credit_code
 from zhicheng.accounts.models import Area
+# A transactional test before this one may have flushed the city's areas the migrations load: made again if so.
+area, _ = Area.objects.get_or_create(name="原平市", defaults={{"kind": "county"}})
 employer = Organisation.objects.create(
-    name="原平市两台服务器测试公司", kind="employer", area=Area.objects.get(name="原平市"),
+    name="原平市两台服务器测试公司", kind="employer", area=area,
     sector="state_owned_enterprise", level="county", credit_code=credit_code(1),
 )
 user = User.objects.create_user(username="twoservers", password={password!r}, full_name="两台服务器")
