@@ -80,6 +80,31 @@ def publicity_end(year: int, starts_on: dt.date) -> dt.date:
         raise ActionRefused(str(exc)) from exc
 
 
+def _name(
+    publicity: ResultsPublicity,
+    app: Application,
+    number: int,
+    way: str,
+    *,
+    posted_on: dt.date | None = None,
+    earliest_end: dt.date | None = None,
+) -> ResultEntry:
+    """One name on the publicity, kept as it was posted (a later change of the profile does not rewrite it); a name
+    of the supplementary publicity (R27) carries its own period."""
+    return ResultEntry.objects.create(
+        publicity=publicity,
+        application=app,
+        number=number,
+        name=applicant_name(app),
+        employer_name=app.employer.name,
+        level=app.level,
+        specialty_name=app.specialty_name,
+        way=way,
+        posted_on=posted_on,
+        earliest_end=earliest_end,
+    )
+
+
 def post_results(actor: Membership, year: int, *, starts_on: dt.date, today: dt.date | None = None) -> ResultsPublicity:
     """The results publicity, posted once, after the meeting closed; it runs on the platform's public page at least
     the year's minimum of working days (R21) from its first day, which is not before the day it is posted, computed
@@ -116,16 +141,7 @@ def post_results(actor: Membership, year: int, *, starts_on: dt.date, today: dt.
             )
             milestones.reach(year, milestones.RESULTS_POSTED, actor.user)
             for n, (app, way) in enumerate(names, start=1):  # entries first, then the events (the trail's lock)
-                ResultEntry.objects.create(
-                    publicity=publicity,
-                    application=app,
-                    number=n,
-                    name=applicant_name(app),
-                    employer_name=app.employer.name,
-                    level=app.level,
-                    specialty_name=app.specialty_name,
-                    way=way,
-                )
+                _name(publicity, app, n, way)
             for app, _way in names:
                 record_event(
                     app,
@@ -281,18 +297,7 @@ def post_revote(actor: Membership, year: int, *, starts_on: dt.date, today: dt.d
         moved_in = [app for app, way in recommended(year) if way == "evaluation" and app.pk not in listed]
         for app in moved_in:
             number += 1
-            ResultEntry.objects.create(
-                publicity=publicity,
-                application=app,
-                number=number,
-                name=applicant_name(app),
-                employer_name=app.employer.name,
-                level=app.level,
-                specialty_name=app.specialty_name,
-                way="evaluation",
-                posted_on=starts_on,
-                earliest_end=end,
-            )
+            _name(publicity, app, number, "evaluation", posted_on=starts_on, earliest_end=end)
             posted += 1
         for app in moved_in:
             record_event(
