@@ -51,7 +51,13 @@ class Scene:
             self.hr: ["/channel/", "/channel/summary.xlsx", "/channel/summary.pdf"],
             self.iit: ["/channel/", "/channel/summary.xlsx", "/channel/summary.pdf"],
             self.department: ["/channel/", "/channel/summary.xlsx", "/channel/summary.pdf"],
-            self.city_hr: ["/channel/", "/channel/summary.xlsx", "/channel/summary.pdf", "/results/"],
+            self.city_hr: [
+                "/channel/",
+                f"/channel/?batch={self.batches['city_hr'].pk}&cases=2",
+                "/channel/summary.xlsx",
+                "/channel/summary.pdf",
+                "/results/",
+            ],
             self.office: [
                 "/office/",
                 "/office/?q=批量&page=2",
@@ -178,6 +184,12 @@ def grow(s: Scene, n: int) -> None:
         + [EntrustedCase(entrustment=batch_letter, application=a) for a in sent]
     )
     _batched(s.batches["city_hr"], sent)
+    # It forwards each letter in a batch of its own (7.1): its list of batches grows with the letters.
+    for letter in _letters(n // 100 + (1 if n else 0), s.city_hr):
+        forwarded = SubmissionBatch.objects.create(
+            channel=s.city_hr.organisation, year=YEAR, submitted_by=s.city_hr.user, entrustment=letter
+        )
+        _batched(forwarded, _filled(bulk_cases(2, city, state=State.IN_BATCH, steps=[s.city_hr]), s.city_hr))
     # For the results: accepted cases of the county, half passed the vote, half recognised by the committee.
     accepted = _filled(bulk_cases(n, county, state=State.ACCEPTED, steps=[s.hr, s.iit], step=1), s.hr)
     _batched(s.batches["iit"], accepted)
@@ -282,6 +294,17 @@ def test_the_channels_office_and_results_pages_take_as_many_queries_for_1000_cas
     large = counts(s)
     assert all(c < 60 for c in large.values()), large
     assert large == small
+    # The bureau's batches, one per letter (7.1), are a list of their own; one batch's cases are shown at a time.
+    city_hr = client_for(s.city_hr)
+    batches = SubmissionBatch.objects.filter(channel=s.city_hr.organisation).order_by("pk")
+    assert batches.count() == 12
+    newest = city_hr.get("/channel/").content.decode()
+    assert "已报送评委会的批次（共12批" in newest and newest.count("查看本批") == 11
+    assert f"委托评审函 {batches.last().entrustment.forwarding_number}，2份）" in newest  # type: ignore[union-attr]
+    first = city_hr.get(f"/channel/?batch={batches.first().pk}").content.decode()  # type: ignore[union-attr]
+    assert "，1000份）" in first and "第1页，共20页（1000条）" in first
+    # Another channel's batch is not shown to it: the page falls back to its own newest.
+    assert city_hr.get(f"/channel/?batch={s.batches['hr'].pk}").content.decode().count("，2份）") == 1
     # The proposed results are read a page at a time, as the channels' and the office's lists are.
     proposed = client_for(s.office).get("/results/").content.decode().split('data-testid="recommended"', 1)[1]
     assert proposed.split("</table>", 1)[0].count("<tr><td>") == 50

@@ -37,7 +37,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def channel(request: HttpRequest) -> HttpResponse:
     actor = acting(request, CHANNELS)
     year = settings.ZHICHENG_YEAR
-    batches = SubmissionBatch.objects.filter(channel=actor.organisation, year=year).order_by("pk")
+    # A county or a department sends one batch a year; the city HR bureau one per entrustment letter (7.1), which can
+    # run to hundreds: the batches are a list of their own, and one batch's cases are shown at a time.
+    batches = (
+        SubmissionBatch.objects.filter(channel=actor.organisation, year=year)
+        .select_related("entrustment")
+        .annotate(size=Count("applications"))
+        .order_by("-pk")
+    )
+    batch_list = paged(request, batches, "batches")
+    chosen = request.GET.get("batch", "")
+    # Another channel's batch, or none named: the newest of the actor's own.
+    shown = (batches.filter(pk=int(chosen)).first() if chosen.isdigit() else None) or batches.first()
     ready = intake.channel_applications(actor, year)
     by_letter = actor.role == Role.CITY_HR_OFFICER
     return render(
@@ -49,18 +60,15 @@ def channel(request: HttpRequest) -> HttpResponse:
             "ready": ready,
             # The whole list is submitted at once (6.1.3); the page shows it a page at a time.
             "ready_page": Paginator(ready, PAGE_SIZE).get_page(request.GET.get("page")),
-            # A batch of a county can hold hundreds: each is read a page at a time, turning its own pages.
-            "batches": [
-                (
-                    b,
-                    paged(
-                        request, b.applications.select_related("applicant", "employer").order_by("pk"), f"batch{b.pk}"
-                    ),
-                )
-                for b in batches
-            ],
+            "batch_list": batch_list,
+            "shown": shown,
+            "shown_cases": paged(
+                request, shown.applications.select_related("applicant", "employer").order_by("pk"), "cases"
+            )
+            if shown is not None
+            else None,
             # One batch a year for a county or a department (6.1.3); one per entrustment letter for the bureau (7.1).
-            "can_submit": bool(ready) and (by_letter or not batches),
+            "can_submit": bool(ready) and (by_letter or not batch_list.page.paginator.count),
             "letters": list(Entrustment.objects.filter(applications__in=ready).distinct().order_by("pk"))
             if by_letter
             else [],
