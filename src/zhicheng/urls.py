@@ -16,3 +16,6 @@ urlpatterns = [
     path("", include("zhicheng.results.urls")),
     path("", include("zhicheng.guide.urls")),
 ]
+
+# A failure's page, in Chinese; a 503 that asks to try again when the database is down (zhicheng.serving.errors).
+handler500 = "zhicheng.serving.errors.server_error"

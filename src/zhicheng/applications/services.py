@@ -4,6 +4,7 @@ checks the actor's permission and the transition's guard on the server, and writ
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +26,7 @@ from zhicheng.applications.models import (
     Pledge,
     Publicity,
     ReviewStep,
+    private_storage,
 )
 from zhicheng.applications.permissions import (
     ID_NUMBER_ROLES,
@@ -70,6 +72,11 @@ PANEL_KINDS = {"masses": "群众代表", "peers": "同行专家", "leaders": "�
 
 
 PROFILE_LOCKED = "申报正在审核中，不能修改申报人信息；如需修改，请联系审核单位退回后再改"
+
+
+log = logging.getLogger(__name__)
+
+STORE_UNAVAILABLE = "文件存储暂时不可用，本次材料未上传，请稍后重新上传；已保存的信息不受影响"
 
 
 def profile_locked(user: Any) -> bool:
@@ -647,38 +654,60 @@ def add_evidence(
         content_type, sha = check_upload(upload)
     except UploadRefused as exc:
         raise ActionRefused(str(exc)) from exc
-    with transaction.atomic():
-        evidence = Evidence(
-            kind=kind,
-            fact=fact[: Evidence._meta.get_field("fact").max_length],
-            original_name=(upload.name or "")[: Evidence._meta.get_field("original_name").max_length],
-            content_type=content_type,
-            size=upload.size or 0,
-            sha256=sha,
-            uploaded_by=actor.user,
-        )
-        if application_id is not None:
-            application = _employer_locked(actor, application_id)
-            evidence.application = application
-        else:
-            if actor.role != Role.APPLICANT:
-                raise ActionRefused("只有申报人可以上传本人证明材料")
-            evidence.profile, _ = Profile.objects.get_or_create(user=actor.user)
-        evidence.file.save("upload", upload, save=False)
-        evidence.save()
-        if evidence.application is not None:
-            record_event(evidence.application, actor, "evidence", payload={"kind": kind, "fact": fact, "sha256": sha})
-        else:
-            trail.record(
-                AuditEntry.Kind.STATE_CHANGE,
-                "evidence",
-                user=actor.user,
-                role=actor.role,
-                subject=f"申报人信息#{evidence.profile_id}",
-                summary="上传证明材料",
-                payload={"kind": kind, "fact": fact, "sha256": sha},
+    stored = ""
+    try:
+        with transaction.atomic():
+            evidence = Evidence(
+                kind=kind,
+                fact=fact[: Evidence._meta.get_field("fact").max_length],
+                original_name=(upload.name or "")[: Evidence._meta.get_field("original_name").max_length],
+                content_type=content_type,
+                size=upload.size or 0,
+                sha256=sha,
+                uploaded_by=actor.user,
             )
+            if application_id is not None:
+                application = _employer_locked(actor, application_id)
+                evidence.application = application
+            else:
+                if actor.role != Role.APPLICANT:
+                    raise ActionRefused("只有申报人可以上传本人证明材料")
+                evidence.profile, _ = Profile.objects.get_or_create(user=actor.user)
+            # Named first (a server-chosen unique name), so that a write that fails half-way is removed by its name.
+            stored = Evidence._meta.get_field("file").generate_filename(evidence, "upload")
+            try:
+                evidence.file = private_storage().save(stored, upload)
+            except Exception as exc:  # whatever the store raises: a disk's OSError, an object store's client error
+                log.warning("evidence store refused an upload: %s", exc)
+                raise ActionRefused(STORE_UNAVAILABLE) from exc
+            evidence.save()
+            if evidence.application is not None:
+                record_event(
+                    evidence.application, actor, "evidence", payload={"kind": kind, "fact": fact, "sha256": sha}
+                )
+            else:
+                trail.record(
+                    AuditEntry.Kind.STATE_CHANGE,
+                    "evidence",
+                    user=actor.user,
+                    role=actor.role,
+                    subject=f"申报人信息#{evidence.profile_id}",
+                    summary="上传证明材料",
+                    payload={"kind": kind, "fact": fact, "sha256": sha},
+                )
+    except BaseException:
+        # The row was rolled back (the database failed, or the worker is stopping): its file must not stay behind.
+        if stored:
+            _remove_stored(stored)
+        raise
     return evidence
+
+
+def _remove_stored(name: str) -> None:
+    try:
+        private_storage().delete(name)
+    except Exception as exc:  # the store itself may be what failed; the orphan is then only logged
+        log.error("evidence file %s (if any of it was written) could not be removed: %s", name, exc)
 
 
 def can_open_evidence(actor: Membership | None, evidence: Evidence) -> bool:
