@@ -30,15 +30,15 @@ run: setup
 	@echo "忻州市工程系列中、初级职称评审 · http://127.0.0.1:$(PORT)/ · demo accounts in README.md"
 	ZHICHENG_DEBUG=$${ZHICHENG_DEBUG:-0} $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
 
-# The production server (docs/deploy.md): gunicorn on PostgreSQL, DEBUG off, migrated first, the static files
+# The production server (docs/deployment.md): gunicorn on PostgreSQL, DEBUG off, migrated first, the static files
 # collected and served by the application (compressed, hashed names, long cache headers). `zhicheng check-deploy`
 # reports what a real deployment still lacks (keys, HTTPS, hosts …) before the server starts; it does not stop it,
 # so that the same command tries the production server out on a workstation.
 serve: setup
 	@case "$$DATABASE_URL" in \
 	  postgres://*|postgresql://*) ;; \
-	  "") echo "make serve needs DATABASE_URL=postgresql://user@host:5432/name — the embedded SQLite is for make run only (docs/deploy.md)" >&2; exit 2;; \
-	  *) echo "make serve runs on PostgreSQL: DATABASE_URL should start with postgresql:// (docs/deploy.md)" >&2; exit 2;; \
+	  "") echo "make serve needs DATABASE_URL=postgresql://user@host:5432/name — the embedded SQLite is for make run only (docs/deployment.md)" >&2; exit 2;; \
+	  *) echo "make serve runs on PostgreSQL: DATABASE_URL should start with postgresql:// (docs/deployment.md)" >&2; exit 2;; \
 	esac
 	$(BIN)/python manage.py migrate --noinput
 	ZHICHENG_STATIC_COLLECTED=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0

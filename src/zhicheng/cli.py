@@ -229,7 +229,7 @@ def cmd_check_deploy(args: argparse.Namespace) -> int:
     _django()
     from zhicheng.serving.deploy import report
 
-    print("部署检查（docs/deploy.md）：")
+    print("部署检查（docs/deployment.md）：")
     return report(sys.stdout)
 
 

@@ -14,14 +14,14 @@ ZHICHENG_LOG_LEVEL   the platform's own loggers' level (INFO by default)
 ZHICHENG_TRUSTED_PROXY_HEADER, ZHICHENG_TRUSTED_PROXIES  the reverse proxy's client-address header and its addresses
 ZHICHENG_SECOND_FACTOR  "0" to sign privileged roles in without the TOTP code (on by default; docs/security.md)
 ZHICHENG_HTTPS       "1" behind the HTTPS reverse proxy: secure cookies, HSTS, the redirect to HTTPS, the proxy's
-                     X-Forwarded-Proto trusted (docs/deploy.md)
+                     X-Forwarded-Proto trusted (docs/deployment.md)
 ZHICHENG_STATIC_COLLECTED  "1" when the static files were collected (`make serve` does it): the application serves
                      their compressed copies under hashed names with long cache headers (WhiteNoise)
 ZHICHENG_STATIC_ROOT where collectstatic puts them (var/static by default)
 ZHICHENG_S3_BUCKET   keep uploaded evidence in this S3-compatible bucket instead of ZHICHENG_MEDIA_ROOT, with
                      ZHICHENG_S3_ENDPOINT_URL, ZHICHENG_S3_REGION, ZHICHENG_S3_ACCESS_KEY, ZHICHENG_S3_SECRET_KEY (or
-                     the standard AWS_* names); private objects, read back only through the platform (docs/deploy.md)
-ZHICHENG_REDIS_URL   redis://… for Django's cache, shared by every application server (docs/deploy.md)
+                     the standard AWS_* names); private objects, read back only through the platform (docs/deployment.md)
+ZHICHENG_REDIS_URL   redis://… for Django's cache, shared by every application server (docs/deployment.md)
 """
 
 from __future__ import annotations
@@ -190,7 +190,7 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no one but the owner sees an authenticat
 # Wrong codes slow the next try down, doubling each time (django-otp's throttling).
 OTP_TOTP_THROTTLE_FACTOR = 1
 
-# Nothing a second application server must see lives in one process's memory (docs/deploy.md, "Several
+# Nothing a second application server must see lives in one process's memory (docs/deployment.md, "Several
 # application servers"): sessions are rows in the database, as are axes' failed sign-ins and django-otp's
 # throttle, and the locks are the database's (select_for_update). The cache holds nothing that must be shared
 # today; with ZHICHENG_REDIS_URL it is Redis, shared by every server, so that whatever is cached later is too.
@@ -211,7 +211,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; the cookie stays same-site
 SESSION_COOKIE_SAMESITE = "Lax"
-# HTTPS ends at the reverse proxy (docs/deploy.md), which says so in X-Forwarded-Proto; it must set that header
+# HTTPS ends at the reverse proxy (docs/deployment.md), which says so in X-Forwarded-Proto; it must set that header
 # itself, replacing any the client sent, or a client could claim HTTPS. With ZHICHENG_HTTPS=1 the browser is sent to
 # HTTPS and told to stay there for a year, subdomains included, and the cookies never travel in clear.
 HTTPS = os.environ.get("ZHICHENG_HTTPS", "") == "1"
@@ -223,7 +223,7 @@ if HTTPS:
     SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # HSTS preloading puts the domain on the browsers' built-in lists, which takes months to undo: a decision for the
-# domain's owner, not for the application (docs/deploy.md), so Django's reminder of it is not a deployment failure.
+# domain's owner, not for the application (docs/deployment.md), so Django's reminder of it is not a deployment failure.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGIN_URL = "login"
@@ -267,7 +267,7 @@ if STATIC_COLLECTED:
 
 # Evidence files: private storage, served only through a permission check (never a public URL).
 MEDIA_ROOT = Path(os.environ.get("ZHICHENG_MEDIA_ROOT", VAR_DIR / "evidence"))
-# Several application servers must see the same files: a bucket when one is named (docs/deploy.md, "Object
+# Several application servers must see the same files: a bucket when one is named (docs/deployment.md, "Object
 # storage"), else the file system under MEDIA_ROOT (shared between servers only if it is a shared mount).
 S3_BUCKET = os.environ.get("ZHICHENG_S3_BUCKET", "")
 if S3_BUCKET:

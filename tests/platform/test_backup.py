@@ -203,7 +203,7 @@ def test_a_backup_restores_into_an_empty_database_and_proves_itself(demo: Demo, 
 def test_with_the_evidence_in_a_bucket_the_backup_is_the_database_and_the_restore_proves_the_objects(
     demo: Demo, tmp_path: Path
 ) -> None:
-    """The demo's evidence moved into a bucket of moto's S3 server as docs/deploy.md says (the same names): the
+    """The demo's evidence moved into a bucket of moto's S3 server as docs/deployment.md says (the same names): the
     backup holds the database only and says who keeps the bucket; the restore leaves the bucket alone and opens
     every evidence row's object; an object gone from the bucket is named."""
     import boto3

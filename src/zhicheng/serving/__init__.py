@@ -1,2 +1,2 @@
 """Serving the platform in production: the load balancer's probes, the deployment checks and the server's
-configuration (docs/deploy.md)."""
+configuration (docs/deployment.md)."""

@@ -1,8 +1,8 @@
 """`zhicheng backup DIR` and `zhicheng restore DIR`: the PostgreSQL database (pg_dump's custom format), every file of
 the evidence store (MEDIA_ROOT) and a manifest with each file's SHA-256, restored and then proved: the audit chain,
-every evidence file against the hash its row keeps, and the tables' row counts against the backup's (docs/deploy.md).
+every evidence file against the hash its row keeps, and the tables' row counts against the backup's (docs/deployment.md).
 With the evidence in an object store (ZHICHENG_S3_BUCKET) a backup holds the database only: the bucket is kept by the
-object store's own versioning and replication, which the output and docs/deploy.md say; a restore then proves that
+object store's own versioning and replication, which the output and docs/deployment.md say; a restore then proves that
 every evidence row still finds its object.
 
 A backup is refused rather than half made: on SQLite, into a directory that holds anything, or when pg_dump fails
@@ -239,7 +239,7 @@ def _write_backup(target: Path, db: dict[str, Any], out: TextIO) -> None:
     )
     if in_bucket:
         out.write(
-            f"  证明材料在对象存储桶 {in_bucket} 中，未复制到备份：由对象存储自身的版本控制和复制保存（docs/deploy.md）\n"
+            f"  证明材料在对象存储桶 {in_bucket} 中，未复制到备份：由对象存储自身的版本控制和复制保存（docs/deployment.md）\n"
             f"  The evidence is in the bucket {in_bucket} and not in this backup: keep it with the object store's\n"
             "  own versioning and replication.\n"
         )

@@ -1,5 +1,5 @@
 """`zhicheng check-deploy`: Django's deployment checks and the platform's own, in plain words, before a server
-takes requests. Each check says what it found; any failure makes the command exit 1 (docs/deploy.md).
+takes requests. Each check says what it found; any failure makes the command exit 1 (docs/deployment.md).
 
 The platform's checks are those a missing setting would only show later, in a worse place: keys made on one machine
 (another server, or the restored backup, could not read the ID numbers or prove the audit trail), the embedded SQLite,

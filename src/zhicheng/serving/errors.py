@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 
 # How long a browser or a client is told to wait before trying again: a PostgreSQL restart or a failover to the
-# replica takes seconds to a minute (docs/deploy.md).
+# replica takes seconds to a minute (docs/deployment.md).
 RETRY_AFTER_SECONDS = 30
 
 

@@ -1,5 +1,5 @@
 """gunicorn's settings for `make serve` (``gunicorn -c python:zhicheng.serving.gunicorn_conf zhicheng.wsgi``), each
-read from the environment so that one machine's service file says what differs (docs/deploy.md)."""
+read from the environment so that one machine's service file says what differs (docs/deployment.md)."""
 
 from __future__ import annotations
 
