@@ -61,6 +61,7 @@ lint: setup
 # pages, not the database) run on PostgreSQL only, to keep the whole run well inside CI's time.
 test: lint
 	scripts/ensure-chromium
+	scripts/ensure-document-tools
 	@if [ -n "$$DATABASE_URL" ]; then \
 	  env -u DATABASE_URL $(BIN)/pytest -m "not browser" && echo "── again on PostgreSQL, with the browser walks" && $(BIN)/pytest; \
 	else \

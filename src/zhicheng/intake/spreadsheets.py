@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db.models import Prefetch, prefetch_related_objects
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from zhicheng.applications.models import Publicity, ReviewStep
 from zhicheng.cases.kinds import case_kind
 from zhicheng.cases.labels import LEVEL_LABELS, VALUE_LABELS
 from zhicheng.cases.models import Application
 from zhicheng.documents import pdf
-from zhicheng.documents.workbooks import ImportProblem, append_row, column_letter
+from zhicheng.documents.workbooks import ImportProblem, Sheet, as_date, column_letter, office_workbook
 from zhicheng.policy.paths import all_paths
 from zhicheng.records.models import profile_of
 
@@ -65,12 +64,12 @@ def _row(n: int, app: Application) -> list[object]:
         n,
         identity.get("name") or str(app.applicant),
         VALUE_LABELS.get(identity.get("sex") or "", ""),
-        identity.get("birth_date") or "",
+        as_date(identity.get("birth_date") or ""),
         app.employer.name,
         VALUE_LABELS.get(top.get("level") or top.get("technical_school_class") or "", ""),
         top.get("major") or "",
         VALUE_LABELS.get(title.get("level") or "", ""),
-        title.get("appointed_on") or title.get("granted_on") or "",
+        as_date(title.get("appointed_on") or title.get("granted_on") or ""),
         LEVEL_LABELS.get(app.level, app.level),
         app.specialty_name,
         PATH_NAMES.get(app.path, app.path),
@@ -84,24 +83,25 @@ def summary_rows(applications: Iterable[Application]) -> list[list[object]]:
 
 
 def summary_workbook(title: str, applications: Iterable[Application]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "汇总表"
-    append_row(ws, [title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    append_row(ws, HEADERS)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for row in summary_rows(applications):
-        append_row(ws, row)
-    for column, width in zip("ABCDEFGHIJKLMN", (6, 10, 6, 12, 28, 10, 16, 12, 14, 12, 14, 30, 40, 40), strict=True):
-        ws.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    """The summary table of one batch (or of what a channel has yet to send) as a workbook."""
+    return office_workbook([Sheet("汇总表", title, HEADERS, summary_rows(applications))])
+
+
+def batches_workbook(title: str, batches: Sequence[tuple[str, Sequence[Application]]]) -> bytes:
+    """A channel's summary tables, one sheet per batch it sent (the city HR bureau sends one per entrustment
+    letter): each batch is numbered and filed on its own."""
+    every = [a for _, apps in batches for a in apps]  # read together: the rows' relations in one query each
+    rows = {a.pk: row for a, row in zip(every, summary_rows(every), strict=True)}
+    sheets = []
+    for name, apps in batches:
+        numbered = [[n, *rows[a.pk][1:]] for n, a in enumerate(apps, start=1)]
+        sheets.append(Sheet(name, f"{title}（{name}）", HEADERS, numbered))
+    return office_workbook(sheets)
+
+
+def printed(value: object) -> str:
+    """A cell's value as the notice writes it on paper: dates as 2023年10月16日."""
+    return f"{value.year}年{value.month}月{value.day}日" if isinstance(value, dt.date) else str(value)
 
 
 def summary_pdf(title: str, applications: Iterable[Application]) -> bytes:
@@ -115,7 +115,7 @@ def summary_pdf(title: str, applications: Iterable[Application]) -> bytes:
     cell = ParagraphStyle("cell", fontName=font, fontSize=7, leading=9)
     head = ParagraphStyle("head", fontName=font, fontSize=14, leading=18, alignment=1)
     data = [[pdf.para(h, cell) for h in HEADERS]]
-    data += [[pdf.para(v, cell) for v in row] for row in summary_rows(applications)]
+    data += [[pdf.para(printed(v), cell) for v in row] for row in summary_rows(applications)]
     table = pdf.table(data, [22, 40, 22, 50, 90, 40, 55, 40, 50, 45, 50, 80, 110, 110])
     table.setStyle(
         TableStyle(
@@ -139,31 +139,22 @@ LIST_HEADERS = ["编号", "申报人", "用人单位", "属地", "层级", "申�
 
 def list_workbook(title: str, applications: Iterable[Application]) -> bytes:
     """Any list the office sees, as a workbook."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "列表"
-    append_row(ws, [title])
-    append_row(ws, LIST_HEADERS)
-    for app in applications:
-        append_row(
-            ws,
-            [
-                app.pk,
-                str(app.applicant),
-                app.employer.name,
-                app.area.name,
-                LEVEL_LABELS.get(app.level, app.level),
-                app.specialty_name,
-                case_kind(app),
-                PATH_NAMES.get(app.path, app.path),
-                app.get_state_display(),
-                entry.batch.channel.name if (entry := getattr(app, "batch_entry", None)) else "",
-            ],
-        )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    rows = (
+        [
+            app.pk,
+            str(app.applicant),
+            app.employer.name,
+            app.area.name,
+            LEVEL_LABELS.get(app.level, app.level),
+            app.specialty_name,
+            case_kind(app),
+            PATH_NAMES.get(app.path, app.path),
+            app.get_state_display(),
+            entry.batch.channel.name if (entry := getattr(app, "batch_entry", None)) else "",
+        ]
+        for app in applications
+    )
+    return office_workbook([Sheet("列表", title, LIST_HEADERS, rows)])
 
 
 def check_applicant_list(data: bytes, applications: Iterable[Application]) -> dict[str, list[str]]:

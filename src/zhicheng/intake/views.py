@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.models import Membership
@@ -25,8 +26,14 @@ from zhicheng.cases.refusals import ActionRefused
 from zhicheng.cases.workflow import CHANNELS
 from zhicheng.documents.workbooks import ImportProblem
 from zhicheng.intake import services as intake
-from zhicheng.intake.models import IntakeCheck, RecognitionDecision, SubmissionBatch
-from zhicheng.intake.spreadsheets import check_applicant_list, list_workbook, summary_pdf, summary_workbook
+from zhicheng.intake.models import BatchEntry, IntakeCheck, RecognitionDecision, SubmissionBatch
+from zhicheng.intake.spreadsheets import (
+    batches_workbook,
+    check_applicant_list,
+    list_workbook,
+    summary_pdf,
+    summary_workbook,
+)
 from zhicheng.round import milestones
 from zhicheng.round.window import window_state
 
@@ -114,12 +121,33 @@ def _channel_cases(actor: Membership) -> tuple[str, list[Application]]:
     return f"{year}年度工程系列中、初级职称评审申报人员汇总表（{actor.organisation}）", apps
 
 
+def _by_batch(apps: list[Application]) -> list[tuple[str, list[Application]]]:
+    """The channel's cases by the batch that sent them, in the order sent, each named as the office files it."""
+    entries = {
+        e.application_id: e.batch
+        for e in BatchEntry.objects.filter(application__in=[a.pk for a in apps]).select_related("batch")
+    }
+    groups: dict[int, list[Application]] = {}
+    for app in apps:
+        if (batch := entries.get(app.pk)) is not None:
+            groups.setdefault(batch.pk, []).append(app)
+    ordered = sorted(groups, key=lambda pk: (entries[groups[pk][0].pk].submitted_at, pk))
+    named = []
+    for n, pk in enumerate(ordered, start=1):
+        sent = timezone.localtime(entries[groups[pk][0].pk].submitted_at)
+        named.append((f"第{n}批（{sent.year}年{sent.month}月{sent.day}日报送）", groups[pk]))
+    return named
+
+
 @login_required
 def channel_summary(request: HttpRequest, fmt: str) -> HttpResponse:
     actor = acting(request, CHANNELS)
     title, apps = _channel_cases(actor)
+    batches = _by_batch(apps)
     if fmt == "pdf":
         response = HttpResponse(summary_pdf(title, apps), content_type="application/pdf")
+    elif len(batches) > 1:
+        response = HttpResponse(batches_workbook(title, batches), content_type=XLSX)
     else:
         response = HttpResponse(summary_workbook(title, apps), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="summary-{settings.ZHICHENG_YEAR}.{fmt}"'
