@@ -256,3 +256,30 @@ def test_the_id_number_is_checked_as_stdnum_checks_it() -> None:
         else:
             with pytest.raises(FactsError):
                 load_facts(facts)
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "reason"),
+    [
+        ({"employment.remote_area_years": -1}, "employment.remote_area_years", "不能小于0 (at least 0)"),
+        ({"employment.remote_area_years": True}, "employment.remote_area_years", "不能是 true/false"),
+        ({"specialty.category": 0}, "specialty.category", "不能小于1 (at least 1)"),
+        (
+            {"annual_assessments": {"1949": "qualified"}},
+            "annual_assessments.1949.[key]",
+            "不能小于1950 (at least 1950)",
+        ),
+        ({"annual_assessments": {"2101": "qualified"}}, "annual_assessments.2101.[key]", "不能大于2100 (at most 2100)"),
+        ({"integrity_records": [{"ban_years": 4}]}, "integrity_records[0].ban_years", "不能大于3 (at most 3)"),
+        (
+            {"continuing_education": {"2021": {"public": -1}}},
+            "continuing_education.2021.public",
+            "不能小于0 (at least 0)",
+        ),
+        ({"papers": [{"author_position": False}]}, "papers[0].author_position", "不能是 true/false"),
+    ],
+)
+def test_a_number_out_of_its_bounds_is_refused_with_the_bound(changes: dict[str, Any], path: str, reason: str) -> None:
+    """The bounds of the facts' numbers, checked by pydantic's own int schema (issue 12), are worded as before."""
+    found = problems(changes)
+    assert reason in found[path], found

@@ -71,16 +71,20 @@ BAN_YEARS_MAX = 3  # 取消申报资格 for at most 3 years (8.2)
 
 def _not_a_boolean(value: Any) -> Any:
     """A number must not be given as true/false (YAML and JSON would otherwise read true as 1)."""
-    if isinstance(value, bool):
+    if value is True or value is False:  # isinstance(value, bool): bool has no subclasses, True and False no copies
         raise ValueError("应为数字，不能是 true/false (a number, not a boolean)")
     return value
 
 
 def _date_text(value: Any) -> Any:
     """A date is written YYYY-MM-DD: a number (0, 20191231) is not read as a timestamp."""
-    if isinstance(value, bool | int | float) or (isinstance(value, str) and not ISO_DATE.match(value.strip())):
-        raise ValueError(f"日期应写作 YYYY-MM-DD (a date is written YYYY-MM-DD, not {value!r})")
-    return value.strip() if isinstance(value, str) else value
+    if isinstance(value, str):  # the usual case first
+        text = value.strip()
+        if ISO_DATE.match(text):
+            return text
+    elif not isinstance(value, bool | int | float):
+        return value
+    raise ValueError(f"日期应写作 YYYY-MM-DD (a date is written YYYY-MM-DD, not {value!r})")
 
 
 def _date_years(value: dt.date) -> dt.date:
@@ -93,9 +97,12 @@ def _date_years(value: dt.date) -> dt.date:
 Date = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_date_years)]
 Int = Annotated[int, BeforeValidator(_not_a_boolean)]
 NonNegative = Annotated[float, BeforeValidator(_not_a_boolean), Field(ge=0)]
-Count = Annotated[Int, Field(ge=0)]
-Positive = Annotated[Int, Field(ge=1)]
-Year = Annotated[Int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+# The bounds of an integer come before the check for booleans, so that pydantic checks them in its int schema: after
+# the check (Annotated[Int, Field(ge=0)]) they were a Python validator each (the same errors, in the same order).
+# NonNegative keeps its order: checked by the float schema, its bound would read 0.0 in the message.
+Count = Annotated[int, Field(ge=0), BeforeValidator(_not_a_boolean)]
+Positive = Annotated[int, Field(ge=1), BeforeValidator(_not_a_boolean)]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX), BeforeValidator(_not_a_boolean)]
 Name = Annotated[str, Field(max_length=NAME_MAX)]
 OrganisationName = Annotated[str, Field(max_length=ORGANISATION_NAME_MAX)]
 Short = Annotated[str, Field(max_length=SHORT_TEXT_MAX)]
@@ -438,7 +445,7 @@ class LastYear(_Facts):
 class IntegrityRecord(_Facts):
     found_on: Date | None = None
     kind: Literal["false_materials", "plagiarism", "improper_means"] | None = None
-    ban_years: Annotated[Int, Field(ge=0, le=BAN_YEARS_MAX)] | None = None
+    ban_years: Annotated[int, Field(ge=0, le=BAN_YEARS_MAX), BeforeValidator(_not_a_boolean)] | None = None
     cancelled_year: Year | None = None
 
 
