@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 import yaml
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
 
 from tests.policy.support import EXAMPLES, example, merge
 from zhicheng.cli import main
@@ -220,3 +222,64 @@ def test_a_file_not_in_utf8_is_refused(tmp_path: Path, capsys: pytest.CaptureFix
     assert info.value.problems == [("(file)", f"文件须为UTF-8编码 (the file must be UTF-8): {file}")]
     assert main(["check", str(file)]) == 2
     assert "文件须为UTF-8编码" in capsys.readouterr().err
+
+
+def test_the_id_number_is_checked_as_stdnum_checks_it() -> None:
+    """The facts check an ID number with ric.validate's checks, the region looked up once for each region and year
+    (issue 12): every number is accepted or refused, for the same reason, as ric.validate itself would have it."""
+    reasons = {
+        "InvalidChecksum": "校验位错误",
+        "InvalidLength": "应为18位",
+        "InvalidFormat": "格式错误",
+        "InvalidComponent": "出生日期或地区码无效",
+    }
+    numbers: list[str] = []
+    # Regions in force for some years only (142221 until 1983 …), always, and never; days real and not.
+    for region in ("142221", "142201", "140902", "110101", "142222", "999999", "000000"):
+        for day in ("19500101", "19820630", "19830101", "19991231", "20000229", "20230101", "19990229", "19881301"):
+            body = f"{region}{day}031"
+            good = ric.calc_check_digit(body + "0")
+            bad = "0" if good != "0" else "1"
+            numbers += [body + good, body + bad, (body + good).lower(), f" {body + good} "]
+    numbers += ["14220119880512031", "1422011988051203100", "14220A198805120310", "142201-19880512-0310", "", "X" * 18]
+    for number in numbers:
+        facts = {"identity": {"id_number": number}}
+        try:
+            valid = ric.validate(number)
+        except StdnumError as exc:
+            with pytest.raises(FactsError) as info:
+                load_facts(facts)
+            assert reasons[type(exc).__name__] in dict(info.value.problems)["identity.id_number"], number
+            continue
+        if 1900 <= ric.get_birth_date(valid).year <= 2100:
+            assert load_facts(facts).identity.id_number == valid, number
+        else:
+            with pytest.raises(FactsError):
+                load_facts(facts)
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "reason"),
+    [
+        ({"employment.remote_area_years": -1}, "employment.remote_area_years", "不能小于0 (at least 0)"),
+        ({"employment.remote_area_years": True}, "employment.remote_area_years", "不能是 true/false"),
+        ({"specialty.category": 0}, "specialty.category", "不能小于1 (at least 1)"),
+        (
+            {"annual_assessments": {"1949": "qualified"}},
+            "annual_assessments.1949.[key]",
+            "不能小于1950 (at least 1950)",
+        ),
+        ({"annual_assessments": {"2101": "qualified"}}, "annual_assessments.2101.[key]", "不能大于2100 (at most 2100)"),
+        ({"integrity_records": [{"ban_years": 4}]}, "integrity_records[0].ban_years", "不能大于3 (at most 3)"),
+        (
+            {"continuing_education": {"2021": {"public": -1}}},
+            "continuing_education.2021.public",
+            "不能小于0 (at least 0)",
+        ),
+        ({"papers": [{"author_position": False}]}, "papers[0].author_position", "不能是 true/false"),
+    ],
+)
+def test_a_number_out_of_its_bounds_is_refused_with_the_bound(changes: dict[str, Any], path: str, reason: str) -> None:
+    """The bounds of the facts' numbers, checked by pydantic's own int schema (issue 12), are worded as before."""
+    found = problems(changes)
+    assert reason in found[path], found

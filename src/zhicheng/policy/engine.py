@@ -43,10 +43,7 @@ def _earliest(findings: list[Finding], floor: int | None) -> int | None:
 
 def _evaluate_path(results: dict[str, Finding], path: PathDef, excluded: set[Status], floor: int | None) -> PathResult:
     findings = [results[name] for name in path.conditions]
-    statuses = set(excluded)
-    for f in findings:
-        statuses.add(f.status)
-    outcome = _path_outcome(statuses)
+    outcome = _path_outcome(excluded.union([f.status for f in findings]))
     return PathResult(
         path.id,
         path.name,

@@ -7,6 +7,7 @@ Every field may be unknown (``None``), and unknown is never read as "no" or zero
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,7 +26,9 @@ from pydantic import (
 from stdnum import isbn as stdnum_isbn
 from stdnum import issn as stdnum_issn
 from stdnum.cn import ric
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.util import isdigits
 
 from zhicheng.policy.pack import (
     DisciplineKind,
@@ -68,16 +71,20 @@ BAN_YEARS_MAX = 3  # 取消申报资格 for at most 3 years (8.2)
 
 def _not_a_boolean(value: Any) -> Any:
     """A number must not be given as true/false (YAML and JSON would otherwise read true as 1)."""
-    if isinstance(value, bool):
+    if value is True or value is False:  # isinstance(value, bool): bool has no subclasses, True and False no copies
         raise ValueError("应为数字，不能是 true/false (a number, not a boolean)")
     return value
 
 
 def _date_text(value: Any) -> Any:
     """A date is written YYYY-MM-DD: a number (0, 20191231) is not read as a timestamp."""
-    if isinstance(value, bool | int | float) or (isinstance(value, str) and not ISO_DATE.match(value.strip())):
-        raise ValueError(f"日期应写作 YYYY-MM-DD (a date is written YYYY-MM-DD, not {value!r})")
-    return value.strip() if isinstance(value, str) else value
+    if isinstance(value, str):  # the usual case first
+        text = value.strip()
+        if ISO_DATE.match(text):
+            return text
+    elif not isinstance(value, bool | int | float):
+        return value
+    raise ValueError(f"日期应写作 YYYY-MM-DD (a date is written YYYY-MM-DD, not {value!r})")
 
 
 def _date_years(value: dt.date) -> dt.date:
@@ -90,9 +97,12 @@ def _date_years(value: dt.date) -> dt.date:
 Date = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_date_years)]
 Int = Annotated[int, BeforeValidator(_not_a_boolean)]
 NonNegative = Annotated[float, BeforeValidator(_not_a_boolean), Field(ge=0)]
-Count = Annotated[Int, Field(ge=0)]
-Positive = Annotated[Int, Field(ge=1)]
-Year = Annotated[Int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+# The bounds of an integer come before the check for booleans, so that pydantic checks them in its int schema: after
+# the check (Annotated[Int, Field(ge=0)]) they were a Python validator each (the same errors, in the same order).
+# NonNegative keeps its order: checked by the float schema, its bound would read 0.0 in the message.
+Count = Annotated[int, Field(ge=0), BeforeValidator(_not_a_boolean)]
+Positive = Annotated[int, Field(ge=1), BeforeValidator(_not_a_boolean)]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX), BeforeValidator(_not_a_boolean)]
 Name = Annotated[str, Field(max_length=NAME_MAX)]
 OrganisationName = Annotated[str, Field(max_length=ORGANISATION_NAME_MAX)]
 Short = Annotated[str, Field(max_length=SHORT_TEXT_MAX)]
@@ -153,6 +163,43 @@ class _Facts(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+@functools.lru_cache(maxsize=8192)
+def _region_in_force(region: str, year: int) -> bool:
+    """Whether the region code (the ID number's first 6 digits) is one in force in the birth year, as
+    ``ric.get_birth_place`` reads stdnum's table: the look-up walks the table (some 6,000 codes) and was half of the
+    time a profile took to validate (issue 12); its answer rests on the region and the year alone, so it is looked
+    up once for each pair."""
+    try:
+        ric.get_birth_place(f"{region}{year:04d}0101000X")
+    except InvalidComponent:
+        return False
+    return True
+
+
+def _validate_id_number(value: str) -> tuple[str, dt.date]:
+    """``ric.validate`` (the same checks in the same order, raising the same errors), with the region looked up
+    once for each region and year, and the birth date it reads: (the compact number, the birth date)."""
+    number = ric.compact(value)
+    if len(number) != 18:
+        raise InvalidLength()
+    if not isdigits(number[:-1]):
+        raise InvalidFormat()
+    if number[-1] != ric.calc_check_digit(number):
+        raise InvalidChecksum()
+    born = _id_birth_date(number)
+    if not _region_in_force(number[:6], born.year):
+        raise InvalidComponent()
+    return number, born
+
+
+def _id_birth_date(number: str) -> dt.date:
+    """``ric.get_birth_date`` of a compact number."""
+    try:
+        return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as exc:
+        raise InvalidComponent() from exc
+
+
 class Identity(_Facts):
     name: Name | None = None
     id_number: str | None = Field(default=None, description="居民身份证号码 (18 digits, check digit verified)")
@@ -165,7 +212,7 @@ class Identity(_Facts):
         if v is None:
             return None
         try:
-            number = str(ric.validate(v))
+            number, born = _validate_id_number(v)
         except StdnumError as exc:
             reason = {
                 "InvalidChecksum": "校验位错误 (wrong check digit)",
@@ -174,7 +221,6 @@ class Identity(_Facts):
                 "InvalidComponent": "出生日期或地区码无效 (birth date or region code invalid)",
             }.get(type(exc).__name__, str(exc))
             raise ValueError(f"居民身份证号码{reason}") from exc
-        born = ric.get_birth_date(number)
         low, high = DATE_YEARS
         if not low <= born.year <= high:
             raise ValueError(
@@ -186,7 +232,7 @@ class Identity(_Facts):
     def _cross_check(self) -> Identity:
         if self.id_number is None:
             return self
-        born = ric.get_birth_date(self.id_number)
+        born = _id_birth_date(self.id_number)
         sex: Literal["male", "female"] = "male" if int(self.id_number[16]) % 2 else "female"
         if self.birth_date is not None and self.birth_date != born:
             raise ValueError(f"出生日期 {self.birth_date} 与身份证号码中的 {born} 不一致 (birth date differs from ID)")
@@ -300,6 +346,16 @@ class Achievement(_Facts):
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _issn_formatted(value: str) -> str | None:
+    """An ISSN in its standard form (1009-6825), None when invalid; once for each value, as many papers share a
+    journal."""
+    try:
+        return str(stdnum_issn.format(stdnum_issn.validate(value)))
+    except StdnumError:
+        return None
+
+
 class Paper(_Facts):
     title: Short | None = None
     author_position: Positive | None = None
@@ -316,10 +372,10 @@ class Paper(_Facts):
     def _issn(cls, v: str | None) -> str | None:
         if v is None:
             return None
-        try:
-            return str(stdnum_issn.format(stdnum_issn.validate(v)))
-        except StdnumError as exc:
-            raise ValueError("ISSN 号校验位或格式错误 (invalid ISSN)") from exc
+        issn = _issn_formatted(v)
+        if issn is None:
+            raise ValueError("ISSN 号校验位或格式错误 (invalid ISSN)")
+        return issn
 
     @model_validator(mode="after")
     def _positions(self) -> Paper:
@@ -389,7 +445,7 @@ class LastYear(_Facts):
 class IntegrityRecord(_Facts):
     found_on: Date | None = None
     kind: Literal["false_materials", "plagiarism", "improper_means"] | None = None
-    ban_years: Annotated[Int, Field(ge=0, le=BAN_YEARS_MAX)] | None = None
+    ban_years: Annotated[int, Field(ge=0, le=BAN_YEARS_MAX), BeforeValidator(_not_a_boolean)] | None = None
     cancelled_year: Year | None = None
 
 

@@ -505,7 +505,9 @@ class Pack:
         self.retirement = {c.id: c for c in exclusions.retirement.categories}
         self.engineer_items = {i.id: i for i in achievements.engineer.items}
         self.ae_items = {i.id: i for i in achievements.assistant_engineer.items}
-        self.achievement_ids = set(self.engineer_items) | set(self.ae_items)
+        self.achievement_ids = frozenset(self.engineer_items) | frozenset(self.ae_items)
+        self.host_roles = frozenset(achievements.roles.host.names)
+        self.backbone_roles = frozenset(achievements.roles.backbone.names)
         self.qualifications = {(q.name, q.level) for q in meta.parameters.vocational_qualification_catalogue.value}
         self._exceptions = {
             n: [e for e in education.major_exceptions if any(o.category == n for o in e.opens)] for n in self.categories

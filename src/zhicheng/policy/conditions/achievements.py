@@ -7,7 +7,7 @@ its role (or rank, or grade) qualifies and it was achieved by the reference date
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from zhicheng.policy.conditions.common import backbone_or_host, held_by_reference_date
 from zhicheng.policy.facts import Achievement
@@ -45,10 +45,10 @@ class _Record:
     basis: Result  # role, rank or grade
     held: Result  # achieved by the reference date
     enterprise: bool | None  # counts towards min_count_enterprise (None: an unknown scope or award kind decides)
+    status: Status = field(init=False)  # of the two together, read often by _item: combined once
 
-    @property
-    def status(self) -> Status:
-        return combine([self.basis, self.held], all_needed=True)
+    def __post_init__(self) -> None:
+        self.status = combine([self.basis, self.held], all_needed=True)
 
 
 def _basis(ctx: Ctx, item: AchievementItem, i: int, ach: Achievement, high_skilled: bool) -> Result:

@@ -182,8 +182,16 @@ def undecided_titles(ctx: Ctx, level: str, *, engineering: bool = True) -> list[
 def current_title_start(ctx: Ctx) -> tuple[dt.date | None, str, bool]:
     """Start of 任现职 (the highest title held, latest grant); with no title, the start of professional work.
 
-    Returns (date, fact, known): ``known`` is False when the titles are unknown.
+    Returns (date, fact, known): ``known`` is False when the titles are unknown. Read for each paper; worked out
+    once per decision.
     """
+    found: tuple[dt.date | None, str, bool] | None = ctx.memo.get("current_title_start")
+    if found is None:
+        found = ctx.memo["current_title_start"] = _current_title_start(ctx)
+    return found
+
+
+def _current_title_start(ctx: Ctx) -> tuple[dt.date | None, str, bool]:
     titles = ctx.facts.titles
     if titles is None:
         return None, "titles", False
@@ -200,9 +208,9 @@ def current_title_start(ctx: Ctx) -> tuple[dt.date | None, str, bool]:
     return max(d for d in dates if d is not None), "titles", True
 
 
-def roles(ctx: Ctx) -> tuple[set[str], set[str]]:
-    r = ctx.pack.achievements.roles
-    return set(r.host.names), set(r.backbone.names)
+def roles(ctx: Ctx) -> tuple[frozenset[str], frozenset[str]]:
+    """The roles named as host and as main technical backbone (3.5a, 3.5b), as sets built once with the pack."""
+    return ctx.pack.host_roles, ctx.pack.backbone_roles
 
 
 def backbone_or_host(ctx: Ctx, role: str | None, fact: str) -> Result:
