@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,3 +17,7 @@ urlpatterns = [
     path("", include("zhicheng.results.urls")),
     path("", include("zhicheng.guide.urls")),
 ]
+
+# The bare view of the deadline-rush benchmark (bench/rush.py): only on a server started with ZHICHENG_BENCH_BARE=1.
+if settings.ZHICHENG_BENCH_BARE:
+    urlpatterns.append(path("bench/bare/", include("zhicheng.serving.bench")))
