@@ -20,12 +20,10 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import csv
 import json
 import math
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -84,11 +82,9 @@ def server_env(database_url: str, out: Path, *, collected: bool) -> dict[str, st
         "DJANGO_SETTINGS_MODULE": "zhicheng.settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "DATABASE_URL": database_url,
+        # The keys are made once in the run's var/ and kept there (settings.py), for whatever reads the run's data.
         "ZHICHENG_VAR_DIR": str(out / "var"),
         "ZHICHENG_MEDIA_ROOT": str(out / "var" / "evidence"),
-        "ZHICHENG_SECRET_KEY": secrets.token_urlsafe(50),
-        "ZHICHENG_FIELD_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        "ZHICHENG_AUDIT_KEY": secrets.token_urlsafe(32),
         "ZHICHENG_DEBUG": "0",
         "ZHICHENG_TODAY": RUSH_TODAY,
         "ZHICHENG_SECOND_FACTOR": "0",
@@ -135,7 +131,7 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 
 def run_locust(
     base: str, env: dict[str, str], out: Path, phase: str, users: int, rate: int, seconds: int, classes: list[str]
-) -> None:
+) -> str:
     cmd = [
         sys.executable,
         "-m",
@@ -164,12 +160,14 @@ def run_locust(
         "RUSH_ACKS": str(out / f"{phase}_acks.jsonl"),
         "RUSH_TIMES": str(out / f"{phase}_times.jsonl"),
     }
-    started = time.monotonic()
+    started, load = time.monotonic(), os.getloadavg()[0]
     done = subprocess.run(cmd, cwd=BENCH, env=phase_env, capture_output=True, text=True)
     (out / f"{phase}_locust.log").write_text(done.stdout + done.stderr, encoding="utf-8")
     if done.returncode:
         raise SystemExit(f"locust ({phase}) failed:\n{done.stderr[-3000:]}")
     print(f"· locust, {phase}: {users} users for {seconds} s ({time.monotonic() - started:.0f} s)")
+    # The machine's load before and after (the server and the load generator share it with whatever else runs).
+    return f"{phase} {load:.1f} → {os.getloadavg()[0]:.1f}"
 
 
 # ── the report ───────────────────────────────────────────────────────────────────────────────────────────
@@ -347,9 +345,9 @@ def main() -> None:
     server, base = start_server(env, out / "gunicorn.log")
     try:
         mix_classes = ["ApplicantUser", "EmployerUser", "BureauUser", "OfficeUser"]
-        run_locust(base, load_env, out, "mix", args.users, args.spawn_rate, args.duration, mix_classes)
+        loads = [run_locust(base, load_env, out, "mix", args.users, args.spawn_rate, args.duration, mix_classes)]
         bare_seconds = args.bare_duration or args.duration
-        run_locust(base, load_env, out, "bare", args.users, args.spawn_rate, bare_seconds, ["BareUser"])
+        loads.append(run_locust(base, load_env, out, "bare", args.users, args.spawn_rate, bare_seconds, ["BareUser"]))
     finally:
         stop_server(server)
 
@@ -361,6 +359,8 @@ def main() -> None:
         *report(
             read_stats(out / "mix_stats.csv"), read_stats(out / "bare_stats.csv"), read_lines(out / "mix_times.jsonl")
         ),
+        "",
+        f"The machine's load (1-minute average, {os.cpu_count()} cores) before and after each phase: {'; '.join(loads)}.",
         "",
     ]
     os.environ.update({k: v for k, v in env.items() if k.startswith("ZHICHENG_") or k == "DATABASE_URL"})
