@@ -6,8 +6,9 @@
 2. gunicorn as `make serve` starts it (workers per zhicheng.serving.gunicorn_conf, DEBUG off, the collected static
    files), with ZHICHENG_SECOND_FACTOR=0 (the load signs in with passwords only: the bureaus' and the office's TOTP
    codes are not asked), ZHICHENG_BENCH_BARE=1 (the bare view) and ZHICHENG_TODAY on the window's last day.
-3. locust headless, twice against the same server: the mix (bench/locustfile.py), then the bare view alone, at the
-   same number of users.
+3. locust headless against the same server: the bare view alone, the mix (bench/locustfile.py), the bare view again,
+   at the same number of users; the bare view's two halves, around the mix, are taken together (on a machine shared
+   with other work the load drifts: the mix is compared with the bare view before and after it).
 4. The report: each kind's throughput and p50/p95/p99 (locust's CSV), the pages' and the writes' together (each
    request's time), errors, the mix's throughput against the bare view's, the goals; then the rows: every write
    the load saw done is in the database once (its event and its audit entry), none lost, none doubled, and the
@@ -218,6 +219,25 @@ def groups(times: list[list[Any]]) -> dict[str, dict[str, float]]:
     return out
 
 
+def merged(runs: list[dict[str, dict[str, Any]]], times: list[list[Any]]) -> dict[str, dict[str, Any]]:
+    """The bare view's phases as one: their requests and errors added, their throughputs averaged (the phases are
+    equally long), the percentiles of all their requests' times together."""
+    rows = [r.get("all") or r["bare"] for r in runs]
+    ms = [t[2] for t in times]
+    return {
+        "all": {
+            "method": "GET",
+            "count": sum(r["count"] for r in rows),
+            "failures": sum(r["failures"] for r in rows),
+            "rps": sum(r["rps"] for r in rows) / len(rows),
+            "p50": percentile(ms, 50),
+            "p95": percentile(ms, 95),
+            "p99": percentile(ms, 99),
+            "phases": [r["rps"] for r in rows],
+        }
+    }
+
+
 def report(mix: dict[str, dict[str, Any]], bare: dict[str, dict[str, Any]], times: list[list[Any]]) -> list[str]:
     lines = [
         "| kind | requests | errors | req/s | p50 ms | p95 ms | p99 ms |",
@@ -243,8 +263,9 @@ def report(mix: dict[str, dict[str, Any]], bare: dict[str, dict[str, Any]], time
     errors = total["failures"] + b["failures"]
     lines += [
         "",
-        f"The mix: {total['rps']:.1f} req/s; the bare view: {b['rps']:.1f} req/s; ratio {ratio:.2f} "
-        f"({ratio:.0%} of the bare view's throughput).",
+        f"The mix: {total['rps']:.1f} req/s; the bare view: {b['rps']:.1f} req/s"
+        + (f" ({' before, '.join(f'{x:.1f}' for x in b['phases'])} after the mix)" if b.get("phases") else "")
+        + f"; ratio {ratio:.2f} ({ratio:.0%} of the bare view's throughput).",
         "",
         "Goals:",
         _goal(g["pages"]["p95"] < PAGE_P95_MS, f"pages p95 {g['pages']['p95']:.0f} ms < {PAGE_P95_MS} ms"),
@@ -318,7 +339,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50, help="concurrent users, in each phase")
     parser.add_argument("--spawn-rate", type=int, default=10, help="users started per second")
     parser.add_argument("--duration", type=int, default=60, help="seconds of the mix")
-    parser.add_argument("--bare-duration", type=int, default=None, help="seconds of the bare view (as the mix)")
+    parser.add_argument(
+        "--bare-duration", type=int, default=None, help="seconds of the bare view, half before the mix and half after"
+    )
     parser.add_argument("--think", type=float, default=0.0, help="a person's seconds between requests, on average")
     parser.add_argument("--per-actor", type=int, default=15, help="cases waiting for each clerk")
     parser.add_argument("--database", default=os.environ.get("RUSH_DATABASE", "zc_rush"))
@@ -345,9 +368,11 @@ def main() -> None:
     server, base = start_server(env, out / "gunicorn.log")
     try:
         mix_classes = ["ApplicantUser", "EmployerUser", "BureauUser", "OfficeUser"]
-        loads = [run_locust(base, load_env, out, "mix", args.users, args.spawn_rate, args.duration, mix_classes)]
-        bare_seconds = args.bare_duration or args.duration
-        loads.append(run_locust(base, load_env, out, "bare", args.users, args.spawn_rate, bare_seconds, ["BareUser"]))
+        half = max(1, (args.bare_duration or args.duration) // 2)
+        bare = ["BareUser"]
+        loads = [run_locust(base, load_env, out, "bare_before", args.users, args.spawn_rate, half, bare)]
+        loads.append(run_locust(base, load_env, out, "mix", args.users, args.spawn_rate, args.duration, mix_classes))
+        loads.append(run_locust(base, load_env, out, "bare_after", args.users, args.spawn_rate, half, bare))
     finally:
         stop_server(server)
 
@@ -357,7 +382,12 @@ def main() -> None:
         f"--bare-duration {args.bare_duration or args.duration} --think {args.think:g}`",
         "",
         *report(
-            read_stats(out / "mix_stats.csv"), read_stats(out / "bare_stats.csv"), read_lines(out / "mix_times.jsonl")
+            read_stats(out / "mix_stats.csv"),
+            merged(
+                [read_stats(out / f"bare_{when}_stats.csv") for when in ("before", "after")],
+                [t for when in ("before", "after") for t in read_lines(out / f"bare_{when}_times.jsonl")],
+            ),
+            read_lines(out / "mix_times.jsonl"),
         ),
         "",
         f"The machine's load (1-minute average, {os.cpu_count()} cores) before and after each phase: {'; '.join(loads)}.",

@@ -161,6 +161,22 @@ def test_the_report_reads_locusts_csv_and_checks_the_goals(tmp_path: Path) -> No
     slow = rush.report(mix | {"inbox": mix["inbox"] | {"p95": 450.0}}, bare, [["GET", "inbox", 450.0, True]])
     assert "- MISSED pages p95 450 ms < 300 ms" in slow and "- kinds over their goal: GET inbox (p95 450 ms)" in slow
     assert json.dumps(rush.percentile([], 95)) == "0.0"
+    # The bare view before and after the mix, as one: requests added, throughputs averaged, every time's percentiles.
+    after = rush.read_stats(_stats(tmp_path / "after_stats.csv", [("GET", "bare", 800, 1, 32.0, 5, 9, 12)]))
+    both = rush.merged([bare, after], [["GET", "bare", float(ms), True] for ms in range(1, 101)])
+    assert both["all"] | {"phases": None} == {
+        "method": "GET",
+        "count": 1200,
+        "failures": 1,
+        "rps": 24.0,
+        "p50": 50.0,
+        "p95": 95.0,
+        "p99": 99.0,
+        "phases": None,
+    }
+    assert "the bare view: 24.0 req/s (16.0 before, 32.0 after the mix); ratio 0.42" in "\n".join(
+        rush.report(mix, both, times)
+    )
 
 
 @pytest.mark.parametrize("page", ['<form method="post"><input name="a" value="1"><input type="checkbox" name="b">'])
