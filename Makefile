@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 VENDOR := src/zhicheng/static/vendor/htmx.min.js
 
-.PHONY: setup run serve test lint pytest bench clean
+.PHONY: setup run serve test lint pytest bench bench-web clean
 
 setup: $(VENV)/.installed $(VENDOR)
 
@@ -70,6 +70,12 @@ test: lint
 
 bench: setup
 	$(BIN)/python bench/bench_engine.py
+
+# The deadline rush (bench/README.md): a fresh PostgreSQL database (RUSH_DATABASE, zc_rush by default) seeded with
+# 6,000 applicants, gunicorn as `make serve` runs it, locust's mix of the roles and then the bare view, 50 users for
+# 60 s each; the report in var/rush/report.md. RUSH_ARGS passes options, e.g. RUSH_ARGS="--users 20 --duration 30".
+bench-web: setup
+	$(BIN)/python bench/rush.py $(RUSH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis var $(VENDOR)

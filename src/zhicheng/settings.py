@@ -22,6 +22,8 @@ ZHICHENG_S3_BUCKET   keep uploaded evidence in this S3-compatible bucket instead
                      ZHICHENG_S3_ENDPOINT_URL, ZHICHENG_S3_REGION, ZHICHENG_S3_ACCESS_KEY, ZHICHENG_S3_SECRET_KEY (or
                      the standard AWS_* names); private objects, read back only through the platform (docs/deployment.md)
 ZHICHENG_REDIS_URL   redis://… for Django's cache, shared by every application server (docs/deployment.md)
+ZHICHENG_BENCH_BARE  "1" mounts the deadline-rush benchmark's bare view at /bench/bare/<pk>/ (bench/rush.py); never
+                     in production
 """
 
 from __future__ import annotations
@@ -316,6 +318,8 @@ ZHICHENG_YEAR = int(os.environ.get("ZHICHENG_YEAR", "2023"))
 ZHICHENG_PUBLIC_URL = os.environ.get("ZHICHENG_PUBLIC_URL", "")
 # A rehearsal environment's date for the platform's rules (zhicheng.round.clock): empty in production.
 ZHICHENG_TODAY = os.environ.get("ZHICHENG_TODAY", "")
+# The benchmark's bare view (zhicheng.serving.bench), for `make bench-web` only: off in production.
+ZHICHENG_BENCH_BARE = os.environ.get("ZHICHENG_BENCH_BARE", "") == "1"
 
 # Logs go to stderr (the service manager keeps them) and, when ZHICHENG_LOG_FILE is set, to that file too; every
 # record carries the request id (accounts/requestid.py). Django's request errors are logged with their traceback

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,3 +20,7 @@ urlpatterns = [
 
 # A failure's page, in Chinese; a 503 that asks to try again when the database is down (zhicheng.serving.errors).
 handler500 = "zhicheng.serving.errors.server_error"
+
+# The bare view of the deadline-rush benchmark (bench/rush.py): only on a server started with ZHICHENG_BENCH_BARE=1.
+if settings.ZHICHENG_BENCH_BARE:
+    urlpatterns.append(path("bench/bare/", include("zhicheng.serving.bench")))

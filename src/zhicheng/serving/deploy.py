@@ -124,6 +124,8 @@ def rehearsal_left_over() -> Iterator[Finding]:
         yield _fail(f"ZHICHENG_TODAY={settings.ZHICHENG_TODAY}：平台日期被改动（演练用），生产环境必须为空")
     if not settings.ZHICHENG_SECOND_FACTOR:
         yield _fail("ZHICHENG_SECOND_FACTOR=0：特权角色登录不需要两步验证（仅供演示）")
+    if settings.ZHICHENG_BENCH_BARE:
+        yield _fail("ZHICHENG_BENCH_BARE=1：性能测试的页面 /bench/bare/ 已开放（仅供性能测试），生产环境必须为空")
 
 
 def database() -> Iterator[Finding]:
