@@ -190,6 +190,36 @@ def through_employer(application: Application, leader: Membership, *, start: dt.
     services.perform(leader, application.pk, "approve", today=LATER)
 
 
+def entrusted_through_city_hr(world: World, city_hr: Membership, people: list[tuple[str, str]]) -> list[Any]:
+    """Entrusted cases of a city-level employer, one for each (username, name), each recommended, under an
+    entrustment letter of its own and approved by the city HR bureau (7.1): the letters, in order."""
+    employer = world.employer("中铁测试局忻州工程有限公司", "忻州市", level="city")
+    leader = world.person("leader", Role.EMPLOYER_LEADER, employer)
+    letters = []
+    for n, (username, name) in enumerate(people):
+        identity = {"name": name, "id_number": ("142201198805120314", "142201198805120517")[n]}
+        applicant = world.applicant(username, employer, changes={"identity": identity})
+        app = services.create_application(
+            applicant, level="engineer", path="engineer_bachelor", employer=employer, area=employer.area, entrusted=True
+        )
+        services.applicant_pledge(applicant, app.pk)
+        services.perform(applicant, app.pk, "submit")
+        through_employer(app, leader)
+        letters.append(
+            services.record_entrustment(
+                city_hr,
+                app.pk,
+                entrusting_department="中国测试铁路工程集团有限公司",
+                letter_number=f"中铁测人〔2023〕{12 + n}号",
+                letter_date=dt.date(2023, 9, 28),
+                forwarding_number=f"忻人社函〔2023〕{88 + n}号",
+                forwarded_on=dt.date(2023, 10, 10),
+            )
+        )
+        services.perform(city_hr, app.pk, "approve")
+    return letters
+
+
 @pytest.fixture
 def county_case(world: World) -> dict[str, Any]:
     """A county-owned employer in 原平市, its applicant, leader and clerk, and the county's two reviewers."""

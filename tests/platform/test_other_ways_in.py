@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from tests.platform.conftest import PDF, World, through_employer
+from tests.platform.conftest import PDF, World, entrusted_through_city_hr, through_employer
 from zhicheng.accounts.models import Membership, Organisation
 from zhicheng.accounts.roles import OrgKind, Role
 from zhicheng.applications import services
@@ -339,30 +339,7 @@ def test_the_desk_lists_missing_materials_until_they_are_uploaded(ready_case: di
 
 
 def test_the_city_hr_bureau_forwards_one_batch_per_entrustment_letter_7_1(world: World, city_hr: Membership) -> None:
-    employer = world.employer("中铁测试局忻州工程有限公司", "忻州市", level="city")
-    leader = world.person("leader", Role.EMPLOYER_LEADER, employer)
-    letters = []
-    for n, username in enumerate(("applicant", "second")):
-        identity = {"name": f"申报人{username}", "id_number": ("142201198805120314", "142201198805120517")[n]}
-        applicant = world.applicant(username, employer, changes={"identity": identity})
-        app = services.create_application(
-            applicant, level="engineer", path="engineer_bachelor", employer=employer, area=employer.area, entrusted=True
-        )
-        services.applicant_pledge(applicant, app.pk)
-        services.perform(applicant, app.pk, "submit")
-        through_employer(app, leader)
-        letters.append(
-            services.record_entrustment(
-                city_hr,
-                app.pk,
-                entrusting_department="中国测试铁路工程集团有限公司",
-                letter_number=f"中铁测人〔2023〕{12 + n}号",
-                letter_date=dt.date(2023, 9, 28),
-                forwarding_number=f"忻人社函〔2023〕{88 + n}号",
-                forwarded_on=dt.date(2023, 10, 10),
-            )
-        )
-        services.perform(city_hr, app.pk, "approve")
+    letters = entrusted_through_city_hr(world, city_hr, [("applicant", "申报人applicant"), ("second", "申报人second")])
     with pytest.raises(ActionRefused, match="委托评审函"):
         intake.submit_batch(city_hr, 2023, now=IN_WINDOW)
     first = intake.submit_batch(city_hr, 2023, now=IN_WINDOW, entrustment_id=letters[0].pk)

@@ -17,10 +17,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tests.platform.conftest import World, through_employer
+from tests.platform.conftest import World, entrusted_through_city_hr
 from zhicheng.accounts.models import Organisation
 from zhicheng.accounts.roles import OrgKind, Role
-from zhicheng.applications import services
 from zhicheng.documents.workbooks import DATE_FORMAT, Sheet, display_width, office_workbook
 from zhicheng.intake import services as intake
 
@@ -95,27 +94,7 @@ IN_WINDOW = dt.datetime(2023, 10, 16, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 def _city_hr_with_two_batches(world: World) -> Client:
     """The city HR bureau forwards two entrusted cases, one batch per entrustment letter (7.1)."""
     city_hr = world.person("cityhr", Role.CITY_HR_OFFICER, Organisation.objects.get(kind=OrgKind.CITY_HR_BUREAU))
-    employer = world.employer("中铁测试局忻州工程有限公司", "忻州市", level="city")
-    leader = world.person("leader", Role.EMPLOYER_LEADER, employer)
-    for n, username in enumerate(("applicant", "second")):
-        identity = {"name": f"申报人{n + 1}", "id_number": ("142201198805120314", "142201198805120517")[n]}
-        applicant = world.applicant(username, employer, changes={"identity": identity})
-        app = services.create_application(
-            applicant, level="engineer", path="engineer_bachelor", employer=employer, area=employer.area, entrusted=True
-        )
-        services.applicant_pledge(applicant, app.pk)
-        services.perform(applicant, app.pk, "submit")
-        through_employer(app, leader)
-        letter = services.record_entrustment(
-            city_hr,
-            app.pk,
-            entrusting_department="中国测试铁路工程集团有限公司",
-            letter_number=f"中铁测人〔2023〕{12 + n}号",
-            letter_date=dt.date(2023, 9, 28),
-            forwarding_number=f"忻人社函〔2023〕{88 + n}号",
-            forwarded_on=dt.date(2023, 10, 10),
-        )
-        services.perform(city_hr, app.pk, "approve")
+    for letter in entrusted_through_city_hr(world, city_hr, [("applicant", "申报人1"), ("second", "申报人2")]):
         intake.submit_batch(city_hr, 2023, now=IN_WINDOW, entrustment_id=letter.pk)
     client = Client()
     client.force_login(city_hr.user)

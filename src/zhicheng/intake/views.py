@@ -121,21 +121,20 @@ def _channel_cases(actor: Membership) -> tuple[str, list[Application]]:
     return f"{year}年度工程系列中、初级职称评审申报人员汇总表（{actor.organisation}）", apps
 
 
-def _by_batch(apps: list[Application]) -> list[tuple[str, list[Application]]]:
+def _by_batch(actor: Membership, apps: list[Application]) -> list[tuple[str, list[Application]]]:
     """The channel's cases by the batch that sent them, in the order sent, each named as the office files it."""
-    entries = {
-        e.application_id: e.batch
-        for e in BatchEntry.objects.filter(application__in=[a.pk for a in apps]).select_related("batch")
-    }
-    groups: dict[int, list[Application]] = {}
+    entries = BatchEntry.objects.filter(
+        batch__channel=actor.organisation, batch__year=settings.ZHICHENG_YEAR
+    ).select_related("batch")
+    batch_of = {e.application_id: e.batch for e in entries}
+    groups: dict[SubmissionBatch, list[Application]] = {}
     for app in apps:
-        if (batch := entries.get(app.pk)) is not None:
-            groups.setdefault(batch.pk, []).append(app)
-    ordered = sorted(groups, key=lambda pk: (entries[groups[pk][0].pk].submitted_at, pk))
+        if (batch := batch_of.get(app.pk)) is not None:
+            groups.setdefault(batch, []).append(app)
     named = []
-    for n, pk in enumerate(ordered, start=1):
-        sent = timezone.localtime(entries[groups[pk][0].pk].submitted_at)
-        named.append((f"第{n}批（{sent.year}年{sent.month}月{sent.day}日报送）", groups[pk]))
+    for n, batch in enumerate(sorted(groups, key=lambda b: (b.submitted_at, b.pk)), start=1):
+        sent = timezone.localtime(batch.submitted_at)
+        named.append((f"第{n}批（{sent.year}年{sent.month}月{sent.day}日报送）", groups[batch]))
     return named
 
 
@@ -143,10 +142,9 @@ def _by_batch(apps: list[Application]) -> list[tuple[str, list[Application]]]:
 def channel_summary(request: HttpRequest, fmt: str) -> HttpResponse:
     actor = acting(request, CHANNELS)
     title, apps = _channel_cases(actor)
-    batches = _by_batch(apps)
     if fmt == "pdf":
         response = HttpResponse(summary_pdf(title, apps), content_type="application/pdf")
-    elif len(batches) > 1:
+    elif len(batches := _by_batch(actor, apps)) > 1:
         response = HttpResponse(batches_workbook(title, batches), content_type=XLSX)
     else:
         response = HttpResponse(summary_workbook(title, apps), content_type=XLSX)
