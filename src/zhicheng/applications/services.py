@@ -676,7 +676,8 @@ def add_evidence(
             # Named first (a server-chosen unique name), so that a write that fails half-way is removed by its name.
             stored = Evidence._meta.get_field("file").generate_filename(evidence, "upload")
             try:
-                evidence.file = private_storage().save(stored, upload)
+                # The store may pick another name than the one asked for: what is removed is what it wrote.
+                evidence.file = stored = private_storage().save(stored, upload)
             except Exception as exc:  # whatever the store raises: a disk's OSError, an object store's client error
                 log.warning("evidence store refused an upload: %s", exc)
                 raise ActionRefused(STORE_UNAVAILABLE) from exc
